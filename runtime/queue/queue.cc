@@ -1,0 +1,1101 @@
+#include "runtime/queue/queue.h"
+
+#include <algorithm>
+
+#include "runtime/common/base64.h"
+#include "runtime/common/codec.h"
+#include "runtime/common/random.h"
+#include "runtime/common/text.h"
+
+namespace sluice::queue {
+namespace {
+
+constexpr uint8_t kMetaVersion = 1;
+constexpr uint8_t kDedupVersion = 1;
+constexpr uint8_t kHandleVersion = 1;
+constexpr size_t kHandleBytes = 25;  // version, uid, seq, nonce, check
+constexpr TimeMs kMaxVisibilityMs = TimeMs(limits::kMaxVisibilitySeconds) * 1000;
+
+Failure<Error> no_queue() { return fail(errc::queue_does_not_exist, "The specified queue does not exist."); }
+
+std::string key_with_uid(char tag, uint64_t uid) {
+  std::string k;
+  k.reserve(17);
+  k.push_back(tag);
+  codec::put_u64_be(k, uid);
+  return k;
+}
+
+std::string format_sequence(Seq seq) { return pad_decimal(seq, 20); }
+
+// Message group and deduplication ids: 1-128 characters, alphanumeric or punctuation.
+bool valid_fifo_token(std::string_view s) {
+  if (s.empty() || s.size() > limits::kMaxDeduplicationIdLength) return false;
+  for (unsigned char c : s)
+    if (c < 0x21 || c > 0x7e) return false;
+  return true;
+}
+
+Failure<Error> invalid_param(std::string_view name, std::string_view value, std::string_view reason) {
+  return fail(errc::invalid_parameter_value, "Value " + std::string(value) + " for parameter " +
+                                                 std::string(name) + " is invalid. Reason: " +
+                                                 std::string(reason));
+}
+
+struct PreparedSend {
+  std::string blob;
+  SendOutcome outcome;
+  std::string group_id;
+  std::string dedup_key;  // FIFO only
+  TimeMs delay_ms = 0;
+  uint32_t size = 0;
+};
+
+}  // namespace
+
+std::string QueueIdentity::arn() const { return "arn:aws:sqs:" + region + ":" + account + ":" + name; }
+
+Queue::Queue(QueueIdentity identity, QueueAttributes attributes, TimeMs created_ms, storage::Store& store,
+             Clock& clock, Scheduler& scheduler, QueueHost* host)
+    : identity_(std::move(identity)),
+      arn_(identity_.arn()),
+      fifo_(attributes.fifo_queue),
+      created_ms_(created_ms),
+      store_(store),
+      clock_(clock),
+      scheduler_(scheduler),
+      host_(host),
+      attrs_(std::move(attributes)),
+      modified_ms_(created_ms) {}
+
+Queue::~Queue() {
+  if (wake_timer_) scheduler_.cancel(wake_timer_);
+}
+
+std::string Queue::meta_key(uint64_t uid, Seq seq) {
+  std::string k = key_with_uid('M', uid);
+  codec::put_u64_be(k, seq);
+  return k;
+}
+
+std::string Queue::blob_key(uint64_t uid, Seq seq) {
+  std::string k = key_with_uid('B', uid);
+  codec::put_u64_be(k, seq);
+  return k;
+}
+
+std::string Queue::dedup_key(uint64_t uid, std::string_view key) {
+  std::string k = key_with_uid('D', uid);
+  k.append(key);
+  return k;
+}
+
+// --- receipt handles ----------------------------------------------------------
+
+std::string Queue::receipt_handle(Seq seq, uint32_t nonce) const {
+  std::string raw;
+  raw.reserve(kHandleBytes);
+  raw.push_back(char(kHandleVersion));
+  codec::put_u64_be(raw, identity_.uid);
+  codec::put_u64_be(raw, seq);
+  for (int i = 3; i >= 0; --i) raw.push_back(char(uint8_t(nonce >> (8 * i))));
+  auto check = sha256(raw);
+  raw.append(reinterpret_cast<const char*>(check.data()), 4);
+  return base64_encode(raw, /*url_safe=*/true);
+}
+
+bool Queue::parse_receipt_handle(std::string_view handle, Seq& seq, uint32_t& nonce) const {
+  auto raw = base64_decode(handle);
+  if (!raw || raw->size() != kHandleBytes || uint8_t((*raw)[0]) != kHandleVersion) return false;
+  auto check = sha256(std::string_view(*raw).substr(0, kHandleBytes - 4));
+  for (size_t i = 0; i < 4; ++i)
+    if (check[i] != uint8_t((*raw)[kHandleBytes - 4 + i])) return false;
+  if (codec::get_u64_be(std::string_view(*raw).substr(1)) != identity_.uid) return false;
+  seq = codec::get_u64_be(std::string_view(*raw).substr(9));
+  nonce = 0;
+  for (int i = 0; i < 4; ++i) nonce = (nonce << 8) | uint8_t((*raw)[17 + i]);
+  return true;
+}
+
+// --- bookkeeping ----------------------------------------------------------------
+
+Seq Queue::next_seq_locked(TimeMs now) {
+  last_seq_ = std::max(last_seq_ + 1, Seq(now) << 20);
+  return last_seq_;
+}
+
+Seq Queue::last_seq() const {
+  std::lock_guard lock(mu_);
+  return last_seq_;
+}
+
+Queue::Group* Queue::group_locked(const std::string& id) {
+  auto [it, inserted] = groups_.try_emplace(id);
+  if (inserted) it->second.id = id;
+  return &it->second;
+}
+
+void Queue::release_group_locked(Group* g) {
+  if (g->messages == 0 && !g->in_ring) {
+    std::string id = g->id;
+    groups_.erase(id);
+  }
+}
+
+void Queue::make_eligible_locked(Group* g) {
+  if (!g->in_ring && !g->ready.empty() && (!fifo_ || g->inflight == 0)) {
+    ring_.push_back(g);
+    g->in_ring = true;
+  }
+}
+
+void Queue::make_ready_locked(Seq seq, Message& m) {
+  m.state = State::ready;
+  ++visible_;
+  m.group->ready.push(seq);
+  make_eligible_locked(m.group);
+}
+
+bool Queue::pop_ready_locked(Group* g, Seq& seq) {
+  while (!g->ready.empty()) {
+    Seq s = g->ready.top();
+    g->ready.pop();
+    auto it = messages_.find(s);
+    if (it != messages_.end() && it->second.state == State::ready && it->second.group == g) {
+      seq = s;
+      return true;
+    }
+  }
+  return false;
+}
+
+void Queue::put_meta_locked(Seq seq, const Message& m, storage::WriteBatch& batch) const {
+  std::string v;
+  v.reserve(48 + m.group->id.size());
+  v.push_back(char(kMetaVersion));
+  v.append(reinterpret_cast<const char*>(m.id.data()), m.id.size());
+  codec::put_signed(v, m.sent_ms);
+  codec::put_signed(v, m.available_ms);
+  codec::put_signed(v, m.first_receive_ms);
+  codec::put_signed(v, m.received_ms);
+  codec::put_varint(v, m.receive_count);
+  codec::put_varint(v, m.nonce);
+  codec::put_varint(v, m.size);
+  codec::put_bytes(v, m.group->id);
+  batch.put(meta_key(identity_.uid, seq), std::move(v));
+}
+
+void Queue::erase_locked(Seq seq, storage::WriteBatch& batch) {
+  auto it = messages_.find(seq);
+  if (it == messages_.end()) return;
+  Message& m = it->second;
+  Group* g = m.group;
+  switch (m.state) {
+    case State::pending:
+      break;
+    case State::delayed:
+      --delayed_;
+      break;
+    case State::ready:
+      --visible_;
+      break;
+    case State::inflight:
+      --inflight_;
+      --g->inflight;
+      break;
+  }
+  --g->messages;
+  messages_.erase(it);
+  batch.del(meta_key(identity_.uid, seq));
+  batch.del(blob_key(identity_.uid, seq));
+  make_eligible_locked(g);
+  release_group_locked(g);
+}
+
+void Queue::advance_locked(TimeMs now) {
+  while (!availability_.empty() && availability_.top().due <= now) {
+    TimerEntry e = availability_.top();
+    availability_.pop();
+    auto it = messages_.find(e.seq);
+    if (it == messages_.end() || it->second.timer_gen != e.gen) continue;
+    Message& m = it->second;
+    if (m.state == State::delayed) {
+      --delayed_;
+      make_ready_locked(e.seq, m);
+    } else if (m.state == State::inflight) {
+      --inflight_;
+      --m.group->inflight;
+      make_ready_locked(e.seq, m);
+    }
+  }
+  const TimeMs retention_ms = TimeMs(attrs_.message_retention_period) * 1000;
+  while (!expiry_.empty() && expiry_.top().expires <= now) {
+    ExpiryEntry e = expiry_.top();
+    expiry_.pop();
+    auto it = messages_.find(e.seq);
+    if (it == messages_.end()) continue;
+    TimeMs expires = it->second.sent_ms + retention_ms;
+    if (expires > now || it->second.state == State::pending) {
+      expiry_.push({std::max(expires, now + 1000), e.seq});
+      continue;
+    }
+    erase_locked(e.seq, housekeeping_);
+    probe_.messages_expired.fetch_add(1, std::memory_order_relaxed);
+  }
+  while (!dedup_order_.empty() && dedup_order_.front().first <= now) {
+    auto it = dedup_.find(dedup_order_.front().second);
+    if (it != dedup_.end() && it->second.expires_ms <= now) {
+      housekeeping_.del(dedup_key(identity_.uid, it->first));
+      dedup_.erase(it);
+    }
+    dedup_order_.pop_front();
+  }
+  while (!attempt_order_.empty() && attempt_order_.front().first <= now) {
+    auto it = attempts_.find(attempt_order_.front().second);
+    if (it != attempts_.end() && it->second.expires_ms <= now) attempts_.erase(it);
+    attempt_order_.pop_front();
+  }
+}
+
+// --- send -----------------------------------------------------------------------
+
+void Queue::send(std::vector<SendEntry> entries, SendCallback done) {
+  const TimeMs now = clock_.now();
+  QueueAttributes attrs;
+  {
+    std::lock_guard lock(mu_);
+    if (retired_) {
+      std::vector<Result<SendOutcome>> failed;
+      for (size_t i = 0; i < entries.size(); ++i) failed.emplace_back(no_queue());
+      done(std::move(failed));
+      return;
+    }
+    attrs = attrs_;
+  }
+
+  // Validation, digests and encoding need no lock.
+  std::vector<Result<PreparedSend>> prepared;
+  prepared.reserve(entries.size());
+  for (auto& e : entries) {
+    auto prep = [&]() -> Result<PreparedSend> {
+      if (e.body.empty())
+        return fail(errc::missing_parameter, "The request must contain the parameter MessageBody.");
+      if (!is_valid_message_text(e.body))
+        return fail(errc::invalid_message_contents,
+                    "Invalid binary character was found in the message body, the set of allowed "
+                    "characters is #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to "
+                    "#x10FFFF");
+      auto attr_bytes = validate_user_attributes(e.attributes);
+      if (!attr_bytes) return Failure<Error>{attr_bytes.error()};
+      if (auto s = validate_system_attributes(e.system_attributes); !s) return Failure<Error>{s.error()};
+      size_t size = e.body.size() + *attr_bytes;
+      if (size > size_t(attrs.maximum_message_size))
+        return fail(errc::invalid_parameter_value,
+                    "One or more parameters are invalid. Reason: Message must be shorter than " +
+                        std::to_string(attrs.maximum_message_size) + " bytes.");
+      PreparedSend p;
+      if (e.delay_seconds) {
+        if (fifo_)
+          return invalid_param("DelaySeconds", std::to_string(*e.delay_seconds),
+                               "The request include parameter that is not valid for this queue type.");
+        if (*e.delay_seconds < 0 || *e.delay_seconds > limits::kMaxDelaySeconds)
+          return invalid_param("DelaySeconds", std::to_string(*e.delay_seconds),
+                               "DelaySeconds must be >= 0 and <= 900.");
+      }
+      p.delay_ms = TimeMs(e.delay_seconds.value_or(attrs.delay_seconds)) * 1000;
+      if (!e.group_id.empty() && !valid_fifo_token(e.group_id))
+        return invalid_param("MessageGroupId", e.group_id,
+                             "MessageGroupId can only include alphanumeric and punctuation characters. "
+                             "1 to 128 in length.");
+      if (fifo_) {
+        if (e.group_id.empty())
+          return fail(errc::missing_parameter, "The request must contain the parameter MessageGroupId.");
+        if (e.deduplication_id.empty()) {
+          if (!attrs.content_based_deduplication)
+            return fail(errc::invalid_parameter_value,
+                        "The queue should either have ContentBasedDeduplication enabled or "
+                        "MessageDeduplicationId provided explicitly");
+          e.deduplication_id = to_hex(sha256(e.body));
+        } else if (!valid_fifo_token(e.deduplication_id)) {
+          return invalid_param("MessageDeduplicationId", e.deduplication_id,
+                               "MessageDeduplicationId can only include alphanumeric and punctuation "
+                               "characters. 1 to 128 in length.");
+        }
+        p.dedup_key = attrs.deduplication_scope == DeduplicationScope::message_group
+                          ? e.group_id + '\0' + e.deduplication_id
+                          : e.deduplication_id;
+      } else if (!e.deduplication_id.empty()) {
+        return invalid_param("MessageDeduplicationId", e.deduplication_id,
+                             "The request include parameter that is not valid for this queue type.");
+      }
+      MessageBlob blob;
+      blob.md5_body = md5(e.body);
+      if (!e.attributes.empty()) blob.md5_attributes = md5_of_attributes(e.attributes);
+      if (!e.system_attributes.empty()) {
+        blob.md5_system_attributes = md5_of_attributes(e.system_attributes);
+        blob.trace_header = e.system_attributes.begin()->second.value;
+      }
+      blob.body = std::move(e.body);
+      blob.attributes = std::move(e.attributes);
+      blob.sender_id = std::move(e.sender_id);
+      blob.deduplication_id = std::move(e.deduplication_id);
+      p.outcome.md5_body = blob.md5_body;
+      p.outcome.md5_attributes = blob.md5_attributes;
+      p.outcome.md5_system_attributes = blob.md5_system_attributes;
+      p.blob = encode_blob(blob);
+      p.group_id = std::move(e.group_id);
+      p.size = uint32_t(size);
+      return p;
+    }();
+    prepared.push_back(std::move(prep));
+  }
+
+  std::vector<Result<SendOutcome>> results;
+  results.reserve(prepared.size());
+  std::vector<Seq> seqs;
+  std::vector<uint32_t> sizes;
+  storage::WriteBatch batch;
+  storage::Durability durability;
+  {
+    std::lock_guard lock(mu_);
+    if (retired_) {
+      for (size_t i = 0; i < prepared.size(); ++i) results.emplace_back(no_queue());
+      done(std::move(results));
+      return;
+    }
+    durability = attrs_.durability;
+    advance_locked(now);
+    for (auto& p : prepared) {
+      if (!p.ok()) {
+        results.emplace_back(Failure<Error>{p.error()});
+        continue;
+      }
+      PreparedSend& ps = p.value();
+      if (fifo_) {
+        if (auto it = dedup_.find(ps.dedup_key); it != dedup_.end() && it->second.expires_ms > now) {
+          ps.outcome.message_id = it->second.message_id;
+          ps.outcome.sequence_number = it->second.sequence_number;
+          results.emplace_back(std::move(ps.outcome));
+          continue;
+        }
+      }
+      Seq seq = next_seq_locked(now);
+      Message m;
+      m.id = uuid4_bytes();
+      m.sent_ms = now;
+      m.available_ms = now + ps.delay_ms;
+      m.size = ps.size;
+      m.group = group_locked(ps.group_id);
+      ++m.group->messages;
+      ps.outcome.message_id = format_uuid(m.id);
+      if (fifo_) {
+        ps.outcome.sequence_number = format_sequence(seq);
+        TimeMs expires = now + limits::kDeduplicationIntervalMs;
+        dedup_[ps.dedup_key] = Dedup{ps.outcome.message_id, ps.outcome.sequence_number, expires};
+        dedup_order_.emplace_back(expires, ps.dedup_key);
+        std::string v(1, char(kDedupVersion));
+        codec::put_bytes(v, ps.outcome.message_id);
+        codec::put_bytes(v, ps.outcome.sequence_number);
+        codec::put_signed(v, expires);
+        batch.put(dedup_key(identity_.uid, ps.dedup_key), std::move(v));
+      }
+      put_meta_locked(seq, m, batch);
+      batch.put(blob_key(identity_.uid, seq), std::move(ps.blob));
+      messages_.emplace(seq, std::move(m));
+      seqs.push_back(seq);
+      sizes.push_back(ps.size);
+      results.emplace_back(std::move(ps.outcome));
+    }
+    batch.append(std::move(housekeeping_));
+  }
+
+  if (batch.empty()) {
+    done(std::move(results));
+    return;
+  }
+  auto self = shared_from_this();
+  store_.commit(std::move(batch), durability,
+                [self, seqs = std::move(seqs), sizes = std::move(sizes), results = std::move(results),
+                 done = std::move(done)](bool ok) mutable {
+                  self->activate(seqs, ok);
+                  if (ok) {
+                    for (uint32_t s : sizes) self->probe_.sent(s);
+                  } else {
+                    for (auto& r : results)
+                      if (r.ok()) r = fail(errc::internal_error, "The message could not be stored.");
+                  }
+                  done(std::move(results));
+                });
+}
+
+// Makes committed messages receivable (or drops them if the commit failed).
+void Queue::activate(const std::vector<Seq>& seqs, bool ok) {
+  std::vector<Wakeup> wakeups;
+  std::vector<TransferredMessage> to_dlq;
+  storage::WriteBatch batch;
+  {
+    std::lock_guard lock(mu_);
+    const TimeMs now = clock_.now();
+    const TimeMs retention_ms = TimeMs(attrs_.message_retention_period) * 1000;
+    for (Seq seq : seqs) {
+      auto it = messages_.find(seq);
+      if (it == messages_.end() || it->second.state != State::pending) continue;
+      Message& m = it->second;
+      if (!ok) {
+        storage::WriteBatch ignored;
+        erase_locked(seq, ignored);
+        continue;
+      }
+      expiry_.push({m.sent_ms + retention_ms, seq});
+      if (m.available_ms > now) {
+        m.state = State::delayed;
+        ++delayed_;
+        availability_.push({m.available_ms, seq, m.timer_gen});
+      } else {
+        make_ready_locked(seq, m);
+      }
+    }
+    serve_waiters_locked(wakeups, batch, to_dlq);
+  }
+  finish(std::move(wakeups), std::move(batch), std::move(to_dlq));
+}
+
+// --- receive --------------------------------------------------------------------
+
+std::vector<Queue::Pick> Queue::take_locked(const ReceiveRequest& req, TimeMs now,
+                                            std::vector<TransferredMessage>& to_dlq,
+                                            storage::WriteBatch& batch) {
+  std::vector<Pick> picks;
+  int want = req.max_messages;
+  const TimeMs visibility_ms = TimeMs(req.visibility_timeout.value_or(attrs_.visibility_timeout)) * 1000;
+  const bool redrive = attrs_.redrive_policy && !dead_letter_queue_.expired();
+  const uint32_t max_receives = redrive ? uint32_t(attrs_.redrive_policy->max_receive_count) : 0;
+  std::vector<Group*> touched;
+  // Each pass either drops a group from the ring or consumes a heap entry, so this ends.
+  while (want > 0 && !ring_.empty()) {
+    Group* g = ring_.front();
+    ring_.pop_front();
+    g->in_ring = false;
+    touched.push_back(g);
+    if (fifo_ && g->inflight > 0) continue;
+    Seq seq;
+    while (want > 0 && pop_ready_locked(g, seq)) {
+      Message& m = messages_.at(seq);
+      if (redrive && m.receive_count >= max_receives) {
+        TransferredMessage t{m.id, m.sent_ms, g->id, m.size, seq, {}};
+        --visible_;
+        --g->messages;
+        messages_.erase(seq);
+        to_dlq.push_back(std::move(t));
+        continue;
+      }
+      m.state = State::inflight;
+      --visible_;
+      ++inflight_;
+      ++g->inflight;
+      ++m.receive_count;
+      ++m.nonce;
+      ++m.timer_gen;
+      if (m.first_receive_ms == 0) m.first_receive_ms = now;
+      m.received_ms = now;
+      m.available_ms = now + visibility_ms;
+      availability_.push({m.available_ms, seq, m.timer_gen});
+      put_meta_locked(seq, m, batch);
+      picks.push_back(Pick{seq, m.id, m.nonce, m.receive_count, m.sent_ms, m.first_receive_ms, g->id});
+      --want;
+      if (!fifo_) break;  // standard queues take one message per group per round: fair across tenants
+    }
+    make_eligible_locked(g);
+  }
+  for (Group* g : touched) release_group_locked(g);
+  return picks;
+}
+
+ReceiveRequest Queue::normalize(ReceiveRequest r) const {
+  if (!r.wait_seconds) r.wait_seconds = attrs_.receive_message_wait_time_seconds;
+  return r;
+}
+
+void Queue::receive(ReceiveRequest req, ReceiveCallback done) {
+  if (req.max_messages < limits::kMinMessages || req.max_messages > limits::kMaxMessages) {
+    done(invalid_param("MaxNumberOfMessages", std::to_string(req.max_messages),
+                       "Must be between 1 and 10, if provided."));
+    return;
+  }
+  if (req.wait_seconds && (*req.wait_seconds < 0 || *req.wait_seconds > limits::kMaxWaitSeconds)) {
+    done(invalid_param("WaitTimeSeconds", std::to_string(*req.wait_seconds),
+                       "Must be >= 0 and <= 20, if provided."));
+    return;
+  }
+  if (req.visibility_timeout &&
+      (*req.visibility_timeout < 0 || *req.visibility_timeout > limits::kMaxVisibilitySeconds)) {
+    done(invalid_param("VisibilityTimeout", std::to_string(*req.visibility_timeout),
+                       "Must be between 0 and 43200, if provided."));
+    return;
+  }
+  if (req.attempt_id.size() > limits::kMaxReceiveRequestAttemptIdLength) {
+    done(invalid_param("ReceiveRequestAttemptId", req.attempt_id, "Must be at most 128 characters."));
+    return;
+  }
+
+  std::vector<Pick> picks;
+  std::vector<TransferredMessage> to_dlq;
+  storage::WriteBatch batch;
+  bool waiting = false;
+  {
+    std::lock_guard lock(mu_);
+    if (retired_) {
+      done(no_queue());
+      return;
+    }
+    const TimeMs now = clock_.now();
+    advance_locked(now);
+    req = normalize(std::move(req));
+    if (!fifo_ && inflight_ >= limits::kMaxInflightStandard) {
+      done(fail(errc::over_limit, "Too many messages in flight for queue " + identity_.name + "."));
+      return;
+    }
+    // A FIFO retry with the same attempt id gets the same messages and handles back.
+    if (fifo_ && !req.attempt_id.empty()) {
+      if (auto it = attempts_.find(req.attempt_id); it != attempts_.end() && it->second.expires_ms > now) {
+        const TimeMs visibility_ms = TimeMs(req.visibility_timeout.value_or(attrs_.visibility_timeout)) * 1000;
+        for (auto [seq, nonce] : it->second.messages) {
+          auto m = messages_.find(seq);
+          if (m == messages_.end() || m->second.nonce != nonce || m->second.state != State::inflight) continue;
+          Message& msg = m->second;
+          ++msg.timer_gen;
+          msg.available_ms = now + visibility_ms;
+          availability_.push({msg.available_ms, seq, msg.timer_gen});
+          put_meta_locked(seq, msg, batch);
+          picks.push_back(Pick{seq, msg.id, msg.nonce, msg.receive_count, msg.sent_ms, msg.first_receive_ms,
+                               msg.group->id});
+        }
+      }
+    }
+    if (picks.empty()) picks = take_locked(req, now, to_dlq, batch);
+    if (fifo_ && !req.attempt_id.empty() && !picks.empty()) {
+      Attempt a{now + limits::kDeduplicationIntervalMs, {}};
+      for (const auto& p : picks) a.messages.emplace_back(p.seq, p.nonce);
+      attempts_[req.attempt_id] = std::move(a);
+      attempt_order_.emplace_back(now + limits::kDeduplicationIntervalMs, req.attempt_id);
+    }
+    if (picks.empty() && *req.wait_seconds > 0) {
+      auto w = std::make_shared<Waiter>();
+      w->request = req;
+      w->done = std::move(done);
+      std::weak_ptr<Queue> weak_self = weak_from_this();
+      std::weak_ptr<Waiter> weak_waiter = w;
+      w->timer = scheduler_.schedule_at(now + TimeMs(*req.wait_seconds) * 1000, [weak_self, weak_waiter] {
+        auto self = weak_self.lock();
+        auto waiter = weak_waiter.lock();
+        if (!self || !waiter) return;
+        {
+          std::lock_guard lock(self->mu_);
+          if (waiter->claimed) return;
+          waiter->claimed = true;
+          auto& ws = self->waiters_;
+          ws.erase(std::remove(ws.begin(), ws.end(), waiter), ws.end());
+        }
+        self->probe_.empty_receive();
+        waiter->done(std::vector<ReceivedMessage>{});
+      });
+      while (!waiters_.empty() && waiters_.front()->claimed) waiters_.pop_front();
+      waiters_.push_back(std::move(w));
+      arm_wake_timer_locked();
+      waiting = true;
+    }
+    batch.append(std::move(housekeeping_));
+  }
+  finish({}, std::move(batch), std::move(to_dlq));
+  if (!waiting) deliver(std::move(picks), done);
+}
+
+void Queue::serve_waiters_locked(std::vector<Wakeup>& out, storage::WriteBatch& batch,
+                                 std::vector<TransferredMessage>& to_dlq) {
+  const TimeMs now = clock_.now();
+  while (!waiters_.empty() && visible_ > 0) {
+    auto w = waiters_.front();
+    if (w->claimed) {
+      waiters_.pop_front();
+      continue;
+    }
+    auto picks = take_locked(w->request, now, to_dlq, batch);
+    if (picks.empty()) break;
+    w->claimed = true;
+    waiters_.pop_front();
+    out.push_back(Wakeup{std::move(w), std::move(picks)});
+  }
+  arm_wake_timer_locked();
+}
+
+void Queue::arm_wake_timer_locked() {
+  if (retired_ || waiters_.empty() || availability_.empty()) return;
+  TimeMs due = availability_.top().due;
+  if (wake_timer_ && wake_due_ <= due) return;
+  if (wake_timer_) scheduler_.cancel(wake_timer_);
+  wake_due_ = due;
+  std::weak_ptr<Queue> weak_self = weak_from_this();
+  wake_timer_ = scheduler_.schedule_at(due, [weak_self] {
+    if (auto self = weak_self.lock()) self->on_wake_timer();
+  });
+}
+
+void Queue::on_wake_timer() {
+  std::vector<Wakeup> wakeups;
+  std::vector<TransferredMessage> to_dlq;
+  storage::WriteBatch batch;
+  {
+    std::lock_guard lock(mu_);
+    wake_timer_ = 0;
+    advance_locked(clock_.now());
+    serve_waiters_locked(wakeups, batch, to_dlq);
+    batch.append(std::move(housekeeping_));
+  }
+  finish(std::move(wakeups), std::move(batch), std::move(to_dlq));
+}
+
+void Queue::finish(std::vector<Wakeup> wakeups, storage::WriteBatch batch,
+                   std::vector<TransferredMessage> to_dlq) {
+  if (!batch.empty()) store_.commit(std::move(batch), storage::Durability::periodic, nullptr);
+  if (!to_dlq.empty()) {
+    probe_.messages_redriven.fetch_add(to_dlq.size(), std::memory_order_relaxed);
+    QueuePtr dlq;
+    {
+      std::lock_guard lock(mu_);
+      dlq = dead_letter_queue_.lock();
+    }
+    if (dlq && host_) host_->redrive(shared_from_this(), dlq, std::move(to_dlq));
+  }
+  // Reading bodies and answering happen on a worker, so that the store's committer
+  // thread (which runs activate()) goes straight back to committing.
+  for (auto& w : wakeups) {
+    scheduler_.cancel(w.waiter->timer);
+    scheduler_.post([self = shared_from_this(), w = std::move(w)]() mutable {
+      self->deliver(std::move(w.picks), w.waiter->done);
+    });
+  }
+}
+
+void Queue::deliver(std::vector<Pick> picks, const ReceiveCallback& done) {
+  if (picks.empty()) {
+    probe_.empty_receive();
+    done(std::vector<ReceivedMessage>{});
+    return;
+  }
+  std::vector<std::string> keys;
+  keys.reserve(picks.size());
+  for (const auto& p : picks) keys.push_back(blob_key(identity_.uid, p.seq));
+  auto blobs = store_.multi_get(keys);
+  std::vector<ReceivedMessage> out;
+  out.reserve(picks.size());
+  for (size_t i = 0; i < picks.size(); ++i) {
+    if (!blobs[i]) continue;  // deleted meanwhile (purge, retention, queue deletion)
+    auto blob = decode_blob(*blobs[i]);
+    if (!blob) continue;
+    const Pick& p = picks[i];
+    ReceivedMessage r;
+    r.message_id = format_uuid(p.id);
+    r.receipt_handle = receipt_handle(p.seq, p.nonce);
+    r.blob = std::move(*blob);
+    r.sent_ms = p.sent_ms;
+    r.first_receive_ms = p.first_receive_ms;
+    r.receive_count = p.receive_count;
+    r.group_id = p.group_id;
+    if (fifo_) r.sequence_number = format_sequence(p.seq);
+    out.push_back(std::move(r));
+  }
+  probe_.received(out.size());
+  if (out.empty()) probe_.empty_receive();
+  done(std::move(out));
+}
+
+// --- delete and visibility -------------------------------------------------------
+
+void Queue::delete_messages(std::vector<std::string> handles, BatchCallback done) {
+  std::vector<Status> results(handles.size());
+  std::vector<Wakeup> wakeups;
+  std::vector<TransferredMessage> to_dlq;
+  storage::WriteBatch batch, receives;
+  storage::Durability durability;
+  uint64_t deleted = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (retired_) {
+      for (auto& r : results) r = no_queue();
+      done(std::move(results));
+      return;
+    }
+    durability = attrs_.durability;
+    advance_locked(clock_.now());
+    for (size_t i = 0; i < handles.size(); ++i) {
+      Seq seq;
+      uint32_t nonce;
+      if (!parse_receipt_handle(handles[i], seq, nonce)) {
+        results[i] = fail(errc::receipt_handle_is_invalid,
+                          "The input receipt handle \"" + handles[i] + "\" is not a valid receipt handle.");
+        continue;
+      }
+      // An outdated handle (the message was received again since) succeeds without deleting.
+      auto it = messages_.find(seq);
+      if (it == messages_.end() || it->second.nonce != nonce || it->second.state == State::pending) continue;
+      erase_locked(seq, batch);
+      ++deleted;
+    }
+    serve_waiters_locked(wakeups, receives, to_dlq);
+    batch.append(std::move(housekeeping_));
+  }
+  finish(std::move(wakeups), std::move(receives), std::move(to_dlq));
+  if (batch.empty()) {
+    done(std::move(results));
+    return;
+  }
+  auto self = shared_from_this();
+  store_.commit(std::move(batch), durability,
+                [self, deleted, results = std::move(results), done = std::move(done)](bool ok) mutable {
+                  if (ok) {
+                    self->probe_.deleted(deleted);
+                  } else {
+                    for (auto& r : results)
+                      if (r.ok()) r = fail(errc::internal_error, "The deletion could not be stored.");
+                  }
+                  done(std::move(results));
+                });
+}
+
+void Queue::change_visibility(std::vector<VisibilityChange> changes, BatchCallback done) {
+  std::vector<Status> results(changes.size());
+  std::vector<Wakeup> wakeups;
+  std::vector<TransferredMessage> to_dlq;
+  storage::WriteBatch batch, receives;
+  storage::Durability durability;
+  {
+    std::lock_guard lock(mu_);
+    if (retired_) {
+      for (auto& r : results) r = no_queue();
+      done(std::move(results));
+      return;
+    }
+    durability = attrs_.durability;
+    const TimeMs now = clock_.now();
+    advance_locked(now);
+    for (size_t i = 0; i < changes.size(); ++i) {
+      const auto& c = changes[i];
+      if (c.visibility_timeout < 0 || c.visibility_timeout > limits::kMaxVisibilitySeconds) {
+        results[i] = invalid_param("VisibilityTimeout", std::to_string(c.visibility_timeout),
+                                   "Must be between 0 and 43200, if provided.");
+        continue;
+      }
+      Seq seq;
+      uint32_t nonce;
+      if (!parse_receipt_handle(c.receipt_handle, seq, nonce)) {
+        results[i] = fail(errc::receipt_handle_is_invalid, "The input receipt handle \"" + c.receipt_handle +
+                                                               "\" is not a valid receipt handle.");
+        continue;
+      }
+      auto it = messages_.find(seq);
+      if (it == messages_.end() || it->second.nonce != nonce) {
+        results[i] = invalid_param("ReceiptHandle", c.receipt_handle,
+                                   "Message does not exist or is not available for visibility timeout change.");
+        continue;
+      }
+      Message& m = it->second;
+      if (m.state != State::inflight) {
+        results[i] = fail(errc::message_not_inflight, "Message is not in flight: its visibility timeout has expired.");
+        continue;
+      }
+      const TimeMs until = now + TimeMs(c.visibility_timeout) * 1000;
+      if (until - m.received_ms > kMaxVisibilityMs) {
+        results[i] = invalid_param("VisibilityTimeout", std::to_string(c.visibility_timeout),
+                                   "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]");
+        continue;
+      }
+      ++m.timer_gen;
+      m.available_ms = until;
+      if (c.visibility_timeout == 0) {
+        --inflight_;
+        --m.group->inflight;
+        make_ready_locked(seq, m);
+      } else {
+        availability_.push({until, seq, m.timer_gen});
+      }
+      put_meta_locked(seq, m, batch);
+    }
+    serve_waiters_locked(wakeups, receives, to_dlq);
+    batch.append(std::move(housekeeping_));
+  }
+  finish(std::move(wakeups), std::move(receives), std::move(to_dlq));
+  if (batch.empty()) {
+    done(std::move(results));
+    return;
+  }
+  store_.commit(std::move(batch), durability,
+                [results = std::move(results), done = std::move(done)](bool ok) mutable {
+                  if (!ok)
+                    for (auto& r : results)
+                      if (r.ok()) r = fail(errc::internal_error, "The change could not be stored.");
+                  done(std::move(results));
+                });
+}
+
+void Queue::purge(StatusCallback done) {
+  storage::WriteBatch batch;
+  storage::Durability durability;
+  {
+    std::lock_guard lock(mu_);
+    if (retired_) {
+      done(no_queue());
+      return;
+    }
+    const TimeMs now = clock_.now();
+    if (last_purge_ms_ && now - last_purge_ms_ < limits::kPurgeIntervalMs) {
+      done(fail(errc::purge_queue_in_progress,
+                "Only one PurgeQueue operation on " + identity_.name + " is allowed every 60 seconds."));
+      return;
+    }
+    last_purge_ms_ = now;
+    durability = attrs_.durability;
+    std::vector<Seq> doomed;
+    doomed.reserve(messages_.size());
+    for (const auto& [seq, m] : messages_)
+      if (m.state != State::pending) doomed.push_back(seq);
+    for (Seq seq : doomed) erase_locked(seq, batch);
+    batch.append(std::move(housekeeping_));
+  }
+  store_.commit(std::move(batch), durability, [done = std::move(done)](bool ok) {
+    if (ok) {
+      done({});
+    } else {
+      done(fail(errc::internal_error, "The purge could not be stored."));
+    }
+  });
+}
+
+// --- settings --------------------------------------------------------------------
+
+QueueAttributes Queue::attributes() const {
+  std::lock_guard lock(mu_);
+  return attrs_;
+}
+
+void Queue::set_attributes(const QueueAttributes& attributes) {
+  std::lock_guard lock(mu_);
+  bool retention_changed = attributes.message_retention_period != attrs_.message_retention_period;
+  attrs_ = attributes;
+  modified_ms_ = clock_.now();
+  if (retention_changed) {
+    // Entries are re-checked against the current period when they come due; a
+    // shorter period needs them earlier, so rebuild.
+    decltype(expiry_) rebuilt;
+    const TimeMs retention_ms = TimeMs(attrs_.message_retention_period) * 1000;
+    for (const auto& [seq, m] : messages_)
+      if (m.state != State::pending) rebuilt.push({m.sent_ms + retention_ms, seq});
+    expiry_ = std::move(rebuilt);
+  }
+}
+
+TimeMs Queue::modified_ms() const {
+  std::lock_guard lock(mu_);
+  return modified_ms_;
+}
+
+TimeMs Queue::last_purge_ms() const {
+  std::lock_guard lock(mu_);
+  return last_purge_ms_;
+}
+
+QueueCounts Queue::counts() {
+  storage::WriteBatch batch;
+  QueueCounts c;
+  {
+    std::lock_guard lock(mu_);
+    advance_locked(clock_.now());
+    while (!expiry_.empty() && !messages_.count(expiry_.top().seq)) expiry_.pop();
+    c.visible = visible_;
+    c.inflight = inflight_;
+    c.delayed = delayed_;
+    if (!expiry_.empty()) c.oldest_sent_ms = messages_.at(expiry_.top().seq).sent_ms;
+    batch.append(std::move(housekeeping_));
+  }
+  if (!batch.empty()) store_.commit(std::move(batch), storage::Durability::periodic, nullptr);
+  return c;
+}
+
+std::vector<std::pair<std::string, std::string>> Queue::tags() const {
+  std::lock_guard lock(mu_);
+  return tags_;
+}
+
+void Queue::set_tags(std::vector<std::pair<std::string, std::string>> tags) {
+  std::lock_guard lock(mu_);
+  tags_ = std::move(tags);
+}
+
+void Queue::set_dead_letter_queue(std::weak_ptr<Queue> dlq) {
+  std::lock_guard lock(mu_);
+  dead_letter_queue_ = std::move(dlq);
+}
+
+void Queue::retire() {
+  std::deque<std::shared_ptr<Waiter>> waiters;
+  {
+    std::lock_guard lock(mu_);
+    retired_ = true;
+    waiters.swap(waiters_);
+    for (auto& w : waiters) {
+      if (w->claimed) continue;
+      w->claimed = true;
+      scheduler_.cancel(w->timer);
+    }
+    if (wake_timer_) scheduler_.cancel(wake_timer_);
+    wake_timer_ = 0;
+  }
+  for (auto& w : waiters) w->done(std::vector<ReceivedMessage>{});
+}
+
+bool Queue::retired() const {
+  std::lock_guard lock(mu_);
+  return retired_;
+}
+
+// --- persistence -------------------------------------------------------------------
+
+std::string Queue::encode_record() const {
+  constexpr uint8_t kRecordVersion = 1;
+  std::lock_guard lock(mu_);
+  std::string v(1, char(kRecordVersion));
+  codec::put_varint(v, identity_.uid);
+  codec::put_signed(v, created_ms_);
+  codec::put_signed(v, modified_ms_);
+  auto fields = encode_attributes(attrs_);
+  codec::put_varint(v, fields.size());
+  for (const auto& [k, val] : fields) {
+    codec::put_bytes(v, k);
+    codec::put_bytes(v, val);
+  }
+  codec::put_varint(v, tags_.size());
+  for (const auto& [k, val] : tags_) {
+    codec::put_bytes(v, k);
+    codec::put_bytes(v, val);
+  }
+  return v;
+}
+
+void Queue::recover() {
+  std::lock_guard lock(mu_);
+  const TimeMs now = clock_.now();
+  const TimeMs retention_ms = TimeMs(attrs_.message_retention_period) * 1000;
+  store_.scan(key_with_uid('M', identity_.uid), [&](std::string_view key, std::string_view value) {
+    if (key.size() != 17 || value.empty() || uint8_t(value[0]) != kMetaVersion || value.size() < 17) return true;
+    Seq seq = codec::get_u64_be(key.substr(9));
+    Message m;
+    std::copy(value.begin() + 1, value.begin() + 17, m.id.begin());
+    codec::Reader r(value.substr(17));
+    std::string group;
+    if (!r.signed_varint(m.sent_ms) || !r.signed_varint(m.available_ms) || !r.signed_varint(m.first_receive_ms) ||
+        !r.signed_varint(m.received_ms) || !r.varint_as(m.receive_count) || !r.varint_as(m.nonce) ||
+        !r.varint_as(m.size) || !r.bytes(group))
+      return true;  // an unreadable record is skipped, not fatal
+    m.group = group_locked(group);
+    ++m.group->messages;
+    last_seq_ = std::max(last_seq_, seq);
+    auto& stored = messages_.emplace(seq, m).first->second;
+    expiry_.push({m.sent_ms + retention_ms, seq});
+    if (stored.available_ms > now) {
+      if (stored.receive_count > 0) {
+        stored.state = State::inflight;
+        ++inflight_;
+        ++stored.group->inflight;
+      } else {
+        stored.state = State::delayed;
+        ++delayed_;
+      }
+      availability_.push({stored.available_ms, seq, stored.timer_gen});
+    } else {
+      make_ready_locked(seq, stored);
+    }
+    return true;
+  });
+  store_.scan(key_with_uid('D', identity_.uid), [&](std::string_view key, std::string_view value) {
+    if (value.empty() || uint8_t(value[0]) != kDedupVersion) return true;
+    codec::Reader r(value.substr(1));
+    Dedup d;
+    if (!r.bytes(d.message_id) || !r.bytes(d.sequence_number) || !r.signed_varint(d.expires_ms)) return true;
+    std::string dk(key.substr(9));
+    if (d.expires_ms <= now) {
+      housekeeping_.del(std::string(key));
+      return true;
+    }
+    dedup_order_.emplace_back(d.expires_ms, dk);
+    dedup_.emplace(std::move(dk), std::move(d));
+    return true;
+  });
+  std::sort(dedup_order_.begin(), dedup_order_.end());
+}
+
+// --- transfers between queues --------------------------------------------------------
+
+std::vector<TransferredMessage> Queue::extract_for_move(size_t limit, Seq max_seq) {
+  std::vector<TransferredMessage> out;
+  storage::WriteBatch batch;
+  {
+    std::lock_guard lock(mu_);
+    advance_locked(clock_.now());
+    std::vector<Group*> touched;
+    for (auto& [id, g] : groups_) {
+      touched.push_back(&g);
+      Seq seq;
+      while (out.size() < limit && pop_ready_locked(&g, seq)) {
+        if (seq > max_seq) {
+          g.ready.push(seq);
+          break;
+        }
+        Message& m = messages_.at(seq);
+        out.push_back(TransferredMessage{m.id, m.sent_ms, g.id, m.size, seq, {}});
+        --visible_;
+        --g.messages;
+        messages_.erase(seq);
+      }
+      if (out.size() >= limit) break;
+    }
+    for (Group* g : touched) {
+      make_eligible_locked(g);
+      release_group_locked(g);
+    }
+    batch.append(std::move(housekeeping_));
+  }
+  if (!batch.empty()) store_.commit(std::move(batch), storage::Durability::periodic, nullptr);
+  return out;
+}
+
+std::function<void(bool)> Queue::import(std::vector<TransferredMessage>& messages, storage::WriteBatch& batch) {
+  std::vector<Seq> seqs;
+  {
+    std::lock_guard lock(mu_);
+    const TimeMs now = clock_.now();
+    for (auto& t : messages) {
+      Seq seq = next_seq_locked(now);
+      Message m;
+      m.id = t.id;
+      m.sent_ms = t.sent_ms;
+      m.available_ms = now;
+      m.size = t.size;
+      m.group = group_locked(t.group_id);
+      ++m.group->messages;
+      put_meta_locked(seq, m, batch);
+      batch.put(blob_key(identity_.uid, seq), t.blob);
+      messages_.emplace(seq, std::move(m));
+      seqs.push_back(seq);
+    }
+  }
+  auto self = shared_from_this();
+  return [self, seqs = std::move(seqs)](bool ok) { self->activate(seqs, ok); };
+}
+
+void Queue::append_removal(const std::vector<TransferredMessage>& messages, storage::WriteBatch& batch) const {
+  for (const auto& t : messages) {
+    batch.del(meta_key(identity_.uid, t.source_seq));
+    batch.del(blob_key(identity_.uid, t.source_seq));
+  }
+}
+
+}  // namespace sluice::queue

@@ -1,0 +1,76 @@
+#include "runtime/storage/memory_store.h"
+
+namespace sluice::storage {
+
+std::string prefix_end(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty()) {
+    auto& last = reinterpret_cast<unsigned char&>(end.back());
+    if (last != 0xff) {
+      ++last;
+      return end;
+    }
+    end.pop_back();
+  }
+  return end;  // empty: no upper bound
+}
+
+void MemoryStore::commit(WriteBatch batch, Durability, CommitCallback done) {
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& op : batch.ops()) {
+      switch (op.kind) {
+        case WriteBatch::Kind::put:
+          data_.insert_or_assign(op.key, op.value);
+          break;
+        case WriteBatch::Kind::del:
+          data_.erase(op.key);
+          break;
+        case WriteBatch::Kind::del_range:
+          data_.erase(data_.lower_bound(op.key),
+                      op.value.empty() ? data_.end() : data_.lower_bound(op.value));
+          break;
+      }
+    }
+  }
+  if (done) done(true);
+}
+
+std::optional<std::string> MemoryStore::get(std::string_view key) {
+  std::lock_guard lock(mu_);
+  auto it = data_.find(key);
+  if (it == data_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<std::optional<std::string>> MemoryStore::multi_get(const std::vector<std::string>& keys) {
+  std::vector<std::optional<std::string>> out;
+  out.reserve(keys.size());
+  std::lock_guard lock(mu_);
+  for (const auto& k : keys) {
+    auto it = data_.find(k);
+    out.push_back(it == data_.end() ? std::nullopt : std::optional<std::string>(it->second));
+  }
+  return out;
+}
+
+void MemoryStore::scan(std::string_view prefix,
+                       const std::function<bool(std::string_view, std::string_view)>& fn) {
+  // Copy the range first so that fn may call back into the store.
+  std::vector<std::pair<std::string, std::string>> rows;
+  {
+    std::lock_guard lock(mu_);
+    for (auto it = data_.lower_bound(prefix);
+         it != data_.end() && std::string_view(it->first).substr(0, prefix.size()) == prefix; ++it)
+      rows.emplace_back(it->first, it->second);
+  }
+  for (const auto& [k, v] : rows)
+    if (!fn(k, v)) return;
+}
+
+size_t MemoryStore::size() const {
+  std::lock_guard lock(mu_);
+  return data_.size();
+}
+
+}  // namespace sluice::storage

@@ -1,0 +1,174 @@
+#include "runtime/storage/rocks_store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <chrono>
+
+namespace sluice::storage {
+
+std::unique_ptr<RocksStore> RocksStore::open(const RocksOptions& options, std::string* error) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.write_buffer_size = options.write_buffer_bytes;
+  db_options.max_write_buffer_number = 2;
+  db_options.max_background_jobs = 2;
+  db_options.compression = rocksdb::kLZ4Compression;
+  db_options.bottommost_compression = rocksdb::kZSTD;
+  // Recover everything that reached the log; a torn last record is dropped.
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  db_options.paranoid_checks = true;
+
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.cache_index_and_filter_blocks = true;
+  db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+
+  rocksdb::DB* raw = nullptr;
+  auto s = rocksdb::DB::Open(db_options, options.path, &raw);
+  if (!s.ok()) {
+    if (error) *error = s.ToString();
+    return nullptr;
+  }
+  return std::unique_ptr<RocksStore>(new RocksStore(std::unique_ptr<rocksdb::DB>(raw), options));
+}
+
+RocksStore::RocksStore(std::unique_ptr<rocksdb::DB> db, const RocksOptions& options)
+    : db_(std::move(db)), options_(options), committer_([this] { run(); }) {}
+
+RocksStore::~RocksStore() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  committer_.join();
+  db_->SyncWAL();
+  db_->Close();
+}
+
+void RocksStore::commit(WriteBatch batch, Durability durability, CommitCallback done) {
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back({std::move(batch), durability, std::move(done)});
+    ++stats_.commits;
+  }
+  cv_.notify_one();
+}
+
+void RocksStore::run() {
+  using Clock = std::chrono::steady_clock;
+  const auto interval = std::chrono::milliseconds(options_.periodic_sync_ms);
+  auto last_sync = Clock::now();
+  bool unsynced = false;
+  std::vector<Pending> work;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, interval, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
+      work.swap(queue_);
+    }
+    if (!work.empty()) {
+      rocksdb::WriteBatch merged;
+      bool sync = false;
+      for (const auto& p : work) {
+        sync |= p.durability == Durability::sync;
+        for (const auto& op : p.batch.ops()) {
+          switch (op.kind) {
+            case WriteBatch::Kind::put:
+              merged.Put(op.key, op.value);
+              break;
+            case WriteBatch::Kind::del:
+              merged.Delete(op.key);
+              break;
+            case WriteBatch::Kind::del_range:
+              merged.DeleteRange(op.key, op.value);
+              break;
+          }
+        }
+      }
+      rocksdb::WriteOptions write_options;
+      write_options.sync = sync;
+      bool ok = db_->Write(write_options, &merged).ok();
+      {
+        std::lock_guard lock(mu_);
+        ++stats_.writes;
+        if (sync) ++stats_.syncs;
+      }
+      if (sync) {
+        unsynced = false;
+        last_sync = Clock::now();
+      } else {
+        unsynced = true;
+      }
+      for (auto& p : work)
+        if (p.done) p.done(ok);
+      work.clear();
+    }
+    if (unsynced && Clock::now() - last_sync >= interval) {
+      db_->SyncWAL();
+      unsynced = false;
+      last_sync = Clock::now();
+      std::lock_guard lock(mu_);
+      ++stats_.syncs;
+    }
+  }
+}
+
+std::optional<std::string> RocksStore::get(std::string_view key) {
+  std::string value;
+  auto s = db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
+  if (!s.ok()) return std::nullopt;
+  return value;
+}
+
+std::vector<std::optional<std::string>> RocksStore::multi_get(const std::vector<std::string>& keys) {
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<std::string> values;
+  auto statuses = db_->MultiGet(rocksdb::ReadOptions(), slices, &values);
+  std::vector<std::optional<std::string>> out(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i)
+    if (statuses[i].ok()) out[i] = std::move(values[i]);
+  return out;
+}
+
+void RocksStore::scan(std::string_view prefix,
+                      const std::function<bool(std::string_view, std::string_view)>& fn) {
+  rocksdb::ReadOptions read_options;
+  std::string upper = prefix_end(prefix);
+  rocksdb::Slice upper_slice(upper);
+  if (!upper.empty()) read_options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+    auto k = it->key();
+    auto v = it->value();
+    if (!fn(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size()))) return;
+  }
+}
+
+void RocksStore::flush() {
+  // An empty commit returns once everything queued before it is written.
+  std::mutex m;
+  std::condition_variable cv;
+  bool done = false;
+  commit(WriteBatch{}, Durability::periodic, [&](bool) {
+    std::lock_guard lock(m);
+    done = true;
+    cv.notify_one();
+  });
+  {
+    std::unique_lock lock(m);
+    cv.wait(lock, [&] { return done; });
+  }
+  db_->SyncWAL();
+}
+
+RocksStore::Stats RocksStore::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+}  // namespace sluice::storage
