@@ -61,6 +61,7 @@ namespace limits {
 inline constexpr size_t kMaxQueueNameLength = 80;
 inline constexpr int kMaxBatchEntries = 10;
 inline constexpr size_t kMaxBatchEntryIdLength = 80;
+inline constexpr size_t kMaxBatchBytes = 1'048'576;  // all entries of a SendMessageBatch together
 inline constexpr int kMaxMessageAttributes = 10;
 inline constexpr size_t kMaxAttributeNameLength = 256;
 inline constexpr size_t kMaxAttributeTypeLength = 256;

@@ -590,7 +590,7 @@ void Queue::receive(ReceiveRequest req, ReceiveCallback done) {
         auto waiter = weak_waiter.lock();
         if (!self || !waiter) return;
         {
-          std::lock_guard lock(self->mu_);
+          std::lock_guard guard(self->mu_);
           if (waiter->claimed) return;
           waiter->claimed = true;
           auto& ws = self->waiters_;
@@ -936,20 +936,28 @@ void Queue::set_dead_letter_queue(std::weak_ptr<Queue> dlq) {
 }
 
 void Queue::retire() {
-  std::deque<std::shared_ptr<Waiter>> waiters;
   {
     std::lock_guard lock(mu_);
     retired_ = true;
-    waiters.swap(waiters_);
-    for (auto& w : waiters) {
-      if (w->claimed) continue;
+  }
+  release_waiters();
+}
+
+void Queue::release_waiters() {
+  std::vector<std::shared_ptr<Waiter>> mine;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& w : waiters_) {
+      if (w->claimed) continue;  // already answered by its timeout
       w->claimed = true;
       scheduler_.cancel(w->timer);
+      mine.push_back(std::move(w));
     }
+    waiters_.clear();
     if (wake_timer_) scheduler_.cancel(wake_timer_);
     wake_timer_ = 0;
   }
-  for (auto& w : waiters) w->done(std::vector<ReceivedMessage>{});
+  for (auto& w : mine) w->done(std::vector<ReceivedMessage>{});
 }
 
 bool Queue::retired() const {

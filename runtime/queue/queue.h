@@ -168,6 +168,8 @@ class Queue : public std::enable_shared_from_this<Queue> {
   void recover();
   // Ends the queue: waiters are answered empty, later calls fail.
   void retire();
+  // Answers every waiting long poll now, empty (at shutdown).
+  void release_waiters();
   bool retired() const;
 
   // Takes up to `limit` visible messages for a move task; those with seq > max_seq

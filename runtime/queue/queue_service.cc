@@ -89,6 +89,10 @@ QueueService::~QueueService() {
   for (auto& q : all()) q->retire();
 }
 
+void QueueService::release_waiters() {
+  for (auto& q : all()) q->release_waiters();
+}
+
 std::string QueueService::queue_key(const std::string& account, const std::string& name) {
   return account + "/" + name;
 }

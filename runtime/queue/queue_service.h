@@ -70,6 +70,9 @@ class QueueService final : public QueueHost {
   // DeleteQueue. `api` applies AWS's rule that a name is reusable only 60 s later.
   Status delete_queue(const std::string& account, const std::string& name, bool api = true);
 
+  // Answers every waiting long poll of every queue, empty (at shutdown).
+  void release_waiters();
+
   QueuePtr find(const std::string& account, const std::string& name) const;
   QueuePtr find_by_arn(const std::string& arn) const;
   std::vector<QueuePtr> all() const;

@@ -120,7 +120,9 @@ TEST_F(RecoveryTest, MessagesSurviveInTheStateTheyWereIn) {
   ASSERT_EQ(back.size(), 2u);
   for (auto& m : back) {
     EXPECT_NE(m.message_id, deleted.message_id);
-    if (m.message_id == a.message_id) EXPECT_EQ(m.receive_count, 2u);
+    if (m.message_id == a.message_id) {
+      EXPECT_EQ(m.receive_count, 2u);
+    }
   }
   // The handle from before the restart still identifies the message.
   remove(orders, back[0].receipt_handle);

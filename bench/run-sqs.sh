@@ -1,0 +1,258 @@
+#!/usr/bin/env bash
+# The SQS benchmark in one command: builds the load generator (and the sidecar)
+# into build-bench/ (Release), starts each system on free loopback ports, runs the
+# scenarios with the systems interleaved across repetitions, and prints one line
+# per system with medians. Raw results: bench/results/<date>-sqs.jsonl.
+# See bench/README.md for what is measured and how to read it.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(dirname "$BENCH_DIR")
+BUILD_DIR=${BUILD_DIR:-$REPO_DIR/build-bench}
+
+REPS=3
+DURATION=10
+WARMUP=2
+SCENARIOS=(send drain memory)
+SYSTEMS=(nginx sluice fauxqs moto)
+MESSAGES=200000
+MEMORY_MESSAGES=1000000
+MOTO_MESSAGES=""      # drain backlog for moto; empty = --messages
+GEN_THREADS=1
+SIDECAR_BIN=${SIDECAR_BIN:-}
+SIDECAR_THREADS=${SIDECAR_THREADS:-}
+KEEP=0
+
+usage() {
+  cat <<EOF
+usage: bench/run-sqs.sh [options]
+  --reps N             repetitions per system, interleaved [$REPS]
+  --duration S         send: measured seconds per run (after a ${WARMUP} s warm-up) [$DURATION]
+  --only LIST          scenarios, comma-separated: send,drain,memory [all]
+  --systems LIST       comma-separated from nginx,sluice,fauxqs,moto [all]
+  --messages N         drain backlog [$MESSAGES]
+  --memory-messages N  memory backlog (sluice only) [$MEMORY_MESSAGES]
+  --moto-messages N    drain backlog for moto, which cannot drain 200,000 in
+                       reasonable time [same as --messages]
+  --threads N          load generator threads [$GEN_THREADS]
+  --sidecar PATH       sluice-sidecar binary to use instead of building it
+  --sidecar-threads N  pass --threads N to the sidecar [its default]
+  --keep               keep the temporary directory (logs, data dirs)
+EOF
+}
+
+while (($#)); do
+  case $1 in
+    --reps) REPS=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --only) IFS=, read -ra SCENARIOS <<<"$2"; shift 2 ;;
+    --systems) IFS=, read -ra SYSTEMS <<<"$2"; shift 2 ;;
+    --messages) MESSAGES=$2; shift 2 ;;
+    --memory-messages) MEMORY_MESSAGES=$2; shift 2 ;;
+    --moto-messages) MOTO_MESSAGES=$2; shift 2 ;;
+    --threads) GEN_THREADS=$2; shift 2 ;;
+    --sidecar) SIDECAR_BIN=$2; shift 2 ;;
+    --sidecar-threads) SIDECAR_THREADS=$2; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+for s in "${SCENARIOS[@]}"; do
+  [[ $s =~ ^(send|drain|memory)$ ]] || { echo "unknown scenario: $s" >&2; exit 2; }
+done
+for s in "${SYSTEMS[@]}"; do
+  [[ $s =~ ^(nginx|sluice|fauxqs|moto)$ ]] || { echo "unknown system: $s" >&2; exit 2; }
+done
+
+source "$BENCH_DIR/sqs/systems.sh"
+
+say() { echo "run-sqs: $*" >&2; }
+has_system() { local s; for s in "${SYSTEMS[@]}"; do [[ $s == "$1" ]] && return 0; done; return 1; }
+drop_system() {
+  local keep=() s
+  for s in "${SYSTEMS[@]}"; do [[ $s == "$1" ]] || keep+=("$s"); done
+  SYSTEMS=("${keep[@]}")
+}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/sluice-bench.XXXXXX")
+cleanup() {
+  local pid
+  for pid in "${STARTED_PIDS[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${STARTED_PIDS[@]}"; do
+    kill -0 "$pid" 2>/dev/null && sleep 0.5 && kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || true
+  done
+  if ((KEEP)); then say "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'say interrupted; exit 130' INT TERM
+
+# ---- build -------------------------------------------------------------------
+configure() {
+  local try
+  for try in 1 2 3; do
+    if cmake -S "$REPO_DIR" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >"$WORK/configure.log" 2>&1; then
+      return 0
+    fi
+    # Someone else's in-progress change can break the shared configure for a while.
+    say "configure failed (try $try/3); see below, retrying in 60 s"
+    tail -n 15 "$WORK/configure.log" >&2
+    sleep 60
+  done
+  return 1
+}
+if [[ ! -f $BUILD_DIR/build.ninja ]] || ! cmake --build "$BUILD_DIR" --target help >/dev/null 2>&1; then
+  configure || { say "cannot configure $BUILD_DIR"; exit 1; }
+fi
+say "building sluice-sqs-loadgen in $BUILD_DIR"
+if ! cmake --build "$BUILD_DIR" --target sluice-sqs-loadgen >"$WORK/build-loadgen.log" 2>&1; then
+  # A stale build.ninja may predate bench/CMakeLists.txt: configure once more.
+  configure && cmake --build "$BUILD_DIR" --target sluice-sqs-loadgen >"$WORK/build-loadgen.log" 2>&1 ||
+    { tail -n 40 "$WORK/build-loadgen.log" >&2; say "cannot build the load generator"; exit 1; }
+fi
+LOADGEN=$BUILD_DIR/bench/sluice-sqs-loadgen
+
+if has_system sluice; then
+  if [[ -n $SIDECAR_BIN ]]; then
+    [[ -x $SIDECAR_BIN ]] || { say "--sidecar $SIDECAR_BIN is not executable"; exit 1; }
+  elif ! cmake --build "$BUILD_DIR" --target help 2>/dev/null | grep -q '^sluice-sidecar:'; then
+    say "SKIPPING sluice: the build has no sluice-sidecar target yet"
+    drop_system sluice
+  else
+    say "building sluice-sidecar in $BUILD_DIR (log: $WORK/build-sidecar.log)"
+    if cmake --build "$BUILD_DIR" --target sluice-sidecar >"$WORK/build-sidecar.log" 2>&1; then
+      SIDECAR_BIN=$BUILD_DIR/sidecar/sluice-sidecar
+    else
+      tail -n 30 "$WORK/build-sidecar.log" >&2
+      say "SKIPPING sluice: sluice-sidecar does not build yet"
+      drop_system sluice
+    fi
+  fi
+fi
+if has_system fauxqs && [[ ! -d $BENCH_DIR/node_modules/fauxqs ]]; then
+  say "installing fauxqs (npm ci in bench/)"
+  (cd "$BENCH_DIR" && npm ci --no-audit --no-fund >"$WORK/npm.log" 2>&1) ||
+    { tail -n 20 "$WORK/npm.log" >&2; say "SKIPPING fauxqs: npm ci failed"; drop_system fauxqs; }
+fi
+if has_system nginx && ! command -v nginx >/dev/null; then
+  say "SKIPPING nginx: not installed (apt-get install nginx-light)"; drop_system nginx
+fi
+if has_system moto && ! command -v moto_server >/dev/null; then
+  say "SKIPPING moto: moto_server not installed (pip install 'moto[server]')"; drop_system moto
+fi
+((${#SYSTEMS[@]})) || { say "no system left to measure"; exit 1; }
+
+# ---- runs --------------------------------------------------------------------
+mkdir -p "$BENCH_DIR/results"
+RESULTS=$BENCH_DIR/results/$(date +%F)-sqs.jsonl
+RUN_ID=$(date +%Y%m%dT%H%M%S)-$$
+GIT_REV=$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
+load1() { cut -d' ' -f1 /proc/loadavg; }
+
+say "run $RUN_ID: systems ${SYSTEMS[*]}; scenarios ${SCENARIOS[*]}; $REPS reps; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+if awk "BEGIN{exit !($(load1) >= 0.5)}"; then
+  say "WARNING: load average >= 0.5; someone else is using the cores, figures will not be final"
+fi
+
+# Records a result line for a run that produced none (start failure and such).
+record_failure() {
+  local scenario=$1 system=$2 rep=$3 status=$4 why=$5
+  printf '{"scenario":"%s","system":"%s","rep":%s,"run_id":"%s","status":"%s","errors":1,"error_samples":[{"count":1,"error":"%s"}]}\n' \
+    "$scenario" "$system" "$rep" "$RUN_ID" "$status" "$why" >>"$RESULTS"
+  say "$scenario $system rep $rep: $status ($why)"
+}
+
+# run_loadgen SCENARIO SYSTEM REP [loadgen args...]: one JSON line into RESULTS,
+# and on stdout for the caller.
+run_loadgen() {
+  local scenario=$1 system=$2 rep=$3
+  shift 3
+  local line
+  line=$("$LOADGEN" "$scenario" --threads "$GEN_THREADS" "$@" \
+    --label system="$system" --label rep="$rep" --label run_id="$RUN_ID" \
+    --label load1="$(load1)" --label git="$GIT_REV" --label date="$(date -Iseconds)") || return 1
+  echo "$line" >>"$RESULTS"
+  echo "$line"
+}
+
+# start_and_wait SYSTEM RUN_DIR PORT ADMIN: 0 when serving; prints the log if not.
+start_and_wait() {
+  local system=$1 dir=$2 port=$3 admin=$4
+  mkdir -p "$dir"
+  "start_$system" "$port" "$admin" "$dir"
+  if ! wait_ready "$system" "$port" "$admin"; then
+    say "$system did not start"
+    print_log
+    stop_system KILL
+    return 1
+  fi
+}
+
+run_throughput() {  # send | drain
+  local scenario=$1 system=$2 rep=$3 dir=$WORK/$1-$2-$3 port admin
+  read -r port admin < <("$LOADGEN" ports 2)
+  start_and_wait "$system" "$dir" "$port" "$admin" ||
+    { record_failure "$scenario" "$system" "$rep" start-failed "did not start; log in run output"; return 0; }
+  local args=(--port "$port")
+  if [[ $scenario == send ]]; then
+    args+=(--duration "$DURATION" --warmup "$WARMUP")
+  else
+    local n=$MESSAGES
+    [[ $system == moto && -n $MOTO_MESSAGES ]] && n=$MOTO_MESSAGES
+    args+=(--messages "$n")
+  fi
+  run_loadgen "$scenario" "$system" "$rep" "${args[@]}" >/dev/null ||
+    record_failure "$scenario" "$system" "$rep" loadgen-failed "load generator exited non-zero"
+  if ! kill -0 "$SYS_PID" 2>/dev/null; then
+    say "$system exited during the run"
+    print_log
+  fi
+  stop_system
+}
+
+proc_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+
+run_memory() {
+  local rep=$1 dir=$WORK/memory-sluice-$rep port admin fill acked rss hwm since
+  read -r port admin < <("$LOADGEN" ports 2)
+  start_and_wait sluice "$dir" "$port" "$admin" ||
+    { record_failure fill sluice "$rep" start-failed "did not start"; return 0; }
+  fill=$(run_loadgen fill sluice "$rep" --port "$port" --messages "$MEMORY_MESSAGES") ||
+    { record_failure fill sluice "$rep" loadgen-failed "load generator exited non-zero"; stop_system KILL; return 0; }
+  acked=$(grep -o '"acknowledged":[0-9]*' <<<"$fill" | cut -d: -f2)
+  rss=$(proc_kib "$SYS_PID" VmRSS)
+  hwm=$(proc_kib "$SYS_PID" VmHWM)
+  say "memory sluice rep $rep: $acked acknowledged, VmRSS $((rss / 1024)) MiB, VmHWM $((hwm / 1024)) MiB; kill -9"
+  stop_system KILL
+  since=$(date +%s%N)
+  "start_sluice" "$port" "$admin" "$dir"
+  run_loadgen recover sluice "$rep" --port "$port" --expect "${acked:-0}" --since-ns "$since" \
+    --timeout 120 --label vmrss_kib="${rss:-0}" --label vmhwm_kib="${hwm:-0}" >/dev/null ||
+    record_failure recover sluice "$rep" loadgen-failed "load generator exited non-zero"
+  if ! kill -0 "$SYS_PID" 2>/dev/null; then say "sluice exited after restart"; print_log; fi
+  stop_system
+}
+
+for scenario in "${SCENARIOS[@]}"; do
+  if [[ $scenario == memory ]] && ! has_system sluice; then
+    say "memory: measures the sidecar's durable store only, and sluice is not selected or not available"
+    continue
+  fi
+  for ((rep = 1; rep <= REPS; rep++)); do
+    if [[ $scenario == memory ]]; then
+      run_memory "$rep"
+      continue
+    fi
+    for system in "${SYSTEMS[@]}"; do
+      run_throughput "$scenario" "$system" "$rep"
+    done
+  done
+done
+
+echo
+"$LOADGEN" report --results "$RESULTS" --run-id "$RUN_ID"
+echo
+say "raw results: $RESULTS (run_id $RUN_ID)"

@@ -1,0 +1,170 @@
+// sluice-sqs-loadgen: the SQS load generator of bench/run-sqs.sh.
+//
+//   sluice-sqs-loadgen send|drain|fill|recover --port P [options]   one JSON line
+//   sluice-sqs-loadgen report --results FILE --run-id ID           the tables
+//   sluice-sqs-loadgen ports N                                      N free loopback ports
+//
+// Built to cost much less than the servers it measures: Boost.Asio on one thread
+// by default, request bytes built once, replies scanned rather than parsed.
+
+#include "bench/sqs/report.h"
+#include "bench/sqs/scenarios.h"
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include <charconv>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace sluice::bench {
+
+void runIo(boost::asio::io_context& io, int threads) {
+  std::vector<std::thread> extra;
+  for (int i = 1; i < threads; ++i) extra.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : extra) t.join();
+}
+
+namespace {
+
+constexpr const char* kUsage = R"(usage:
+  sluice-sqs-loadgen send|drain|fill|recover --port P [options] [--label key=value]...
+  sluice-sqs-loadgen report --results FILE --run-id ID
+  sluice-sqs-loadgen ports N
+
+options (defaults in brackets):
+  --host H          server address [127.0.0.1]
+  --threads N       generator threads [1]
+  --connections N   send / fill connections [16]
+  --consumers N     drain consumers [8]
+  --duration S      send: measured seconds [10]
+  --warmup S        send: warm-up seconds [2]
+  --body-bytes N    message body size [1024]
+  --messages N      drain / fill: messages to load [200000]
+  --queue NAME      queue name [bench-send | bench-drain | bench-memory]
+  --timeout S       bound on each fill / drain / recover phase [600]
+  --expect N        recover: acknowledged backlog to find again
+  --since-ns T      recover: CLOCK_REALTIME (ns) when the restart began
+)";
+
+[[noreturn]] void usage(const std::string& why) {
+  std::cerr << "sluice-sqs-loadgen: " << why << "\n" << kUsage;
+  std::exit(2);
+}
+
+template <typename T>
+T number(const std::string& flag, const std::string& text) {
+  T value{};
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || p != text.data() + text.size()) usage("bad value for " + flag + ": " + text);
+  return value;
+}
+
+// A label's value goes into the JSON as a number when it is one.
+nlohmann::json labelValue(const std::string& text) {
+  double d = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
+  if (!text.empty() && ec == std::errc() && p == text.data() + text.size()) {
+    int64_t i = 0;
+    auto [q, ec2] = std::from_chars(text.data(), text.data() + text.size(), i);
+    if (ec2 == std::errc() && q == text.data() + text.size()) return i;
+    return d;
+  }
+  return text;
+}
+
+// Binds N sockets to port 0 at once so the ports differ, then releases them.
+int printFreePorts(int n) {
+  boost::asio::io_context io;
+  std::vector<boost::asio::ip::tcp::acceptor> held;
+  for (int i = 0; i < n; ++i) {
+    held.emplace_back(io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    std::cout << held.back().local_endpoint().port() << (i + 1 < n ? " " : "\n");
+  }
+  return 0;
+}
+
+// One human line per run on stderr, so a long benchmark shows progress.
+void printSummary(const nlohmann::json& r, std::ostream& err) {
+  auto get = [&](const char* key) { return r.contains(key) ? r[key].dump() : std::string("-"); };
+  char line[512];
+  std::snprintf(line, sizeof line, "  %-8s %-8s rep %-3s %10.0f %-6s p50 %7.2f ms  p99 %7.2f ms  errors %s  %s",
+                r.value("scenario", "").c_str(), r.value("system", "").c_str(), get("rep").c_str(),
+                r.value("rate", 0.0), r.value("rate_unit", "").c_str(), r.value("p50_us", 0.0) / 1000,
+                r.value("p99_us", 0.0) / 1000, get("errors").c_str(), r.value("status", "").c_str());
+  err << line;
+  if (r.contains("serving_seconds")) err << "  serving again after " << r["serving_seconds"].dump() << " s";
+  if (r.contains("verify")) err << "  verify " << r.value("verify", "");
+  if (r.contains("error_samples") && !r["error_samples"].empty()) {
+    err << "\n    first error: " << r["error_samples"][0].value("error", "");
+  }
+  err << std::endl;
+}
+
+}  // namespace
+}  // namespace sluice::bench
+
+int main(int argc, char** argv) {
+  using namespace sluice::bench;
+  if (argc < 2) usage("missing command");
+  std::string command = argv[1];
+  if (command == "ports") {
+    if (argc != 3) usage("ports N");
+    return printFreePorts(number<int>("N", argv[2]));
+  }
+
+  Options o;
+  std::map<std::string, std::string> labels;
+  std::string results_file, run_id;
+  for (int i = 2; i < argc; ++i) {
+    std::string flag = argv[i];
+    if (i + 1 >= argc) usage("missing value for " + flag);
+    std::string value = argv[++i];
+    if (flag == "--host") o.host = value;
+    else if (flag == "--port") o.port = number<uint16_t>(flag, value);
+    else if (flag == "--threads") o.threads = number<int>(flag, value);
+    else if (flag == "--connections") o.connections = number<int>(flag, value);
+    else if (flag == "--consumers") o.consumers = number<int>(flag, value);
+    else if (flag == "--duration") o.duration_s = number<double>(flag, value);
+    else if (flag == "--warmup") o.warmup_s = number<double>(flag, value);
+    else if (flag == "--body-bytes") o.body_bytes = number<size_t>(flag, value);
+    else if (flag == "--messages") o.messages = number<uint64_t>(flag, value);
+    else if (flag == "--queue") o.queue = value;
+    else if (flag == "--timeout") o.timeout_s = number<double>(flag, value);
+    else if (flag == "--expect") o.expect = number<uint64_t>(flag, value);
+    else if (flag == "--since-ns") o.since_ns = number<int64_t>(flag, value);
+    else if (flag == "--results") results_file = value;
+    else if (flag == "--run-id") run_id = value;
+    else if (flag == "--label") {
+      auto eq = value.find('=');
+      if (eq == std::string::npos) usage("--label wants key=value");
+      labels[value.substr(0, eq)] = value.substr(eq + 1);
+    } else {
+      usage("unknown option " + flag);
+    }
+  }
+
+  if (command == "report") {
+    if (results_file.empty() || run_id.empty()) usage("report needs --results and --run-id");
+    return printReport(results_file, run_id, std::cout);
+  }
+  if (o.port == 0) usage("--port is required");
+  if (o.threads < 1 || o.connections < 1 || o.consumers < 1) usage("counts must be >= 1");
+
+  nlohmann::json out;
+  if (command == "send") out = runSend(o);
+  else if (command == "drain") out = runDrain(o);
+  else if (command == "fill") out = runFill(o);
+  else if (command == "recover") out = runRecover(o);
+  else usage("unknown command " + command);
+
+  for (const auto& [key, value] : labels) out[key] = labelValue(value);
+  std::cout << out.dump() << std::endl;
+  printSummary(out, std::cerr);
+  return 0;
+}

@@ -1,0 +1,278 @@
+#include "bench/sqs/report.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <vector>
+
+namespace sluice::bench {
+namespace {
+
+using nlohmann::json;
+
+// Targets for sluice (durable mode), from the benchmark brief.
+constexpr double kSendShareOfCeiling = 0.5;
+constexpr double kDrainMsgsPerSecond = 50000;
+constexpr double kBacklogRssMiB = 512;
+constexpr double kServingAgainSeconds = 10;
+
+std::optional<double> median(std::vector<double> v) {
+  if (v.empty()) return std::nullopt;
+  std::sort(v.begin(), v.end());
+  size_t m = v.size() / 2;
+  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+double num(const json& j, const char* key, double fallback = 0) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<double>() : fallback;
+}
+
+std::string str(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+std::string thousands(double v) {
+  std::string digits = std::to_string(static_cast<long long>(v + 0.5));
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string orDash(const std::optional<double>& v, const char* format) {
+  return v ? fmt(format, *v) : "-";
+}
+
+struct Row {
+  std::vector<std::string> cells;
+};
+
+void printTable(std::ostream& out, const std::vector<std::string>& header, const std::vector<Row>& rows) {
+  std::vector<size_t> width(header.size());
+  for (size_t c = 0; c < header.size(); ++c) {
+    width[c] = header[c].size();
+    for (const auto& r : rows) width[c] = std::max(width[c], r.cells[c].size());
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string s;
+    for (size_t c = 0; c < cells.size(); ++c) {
+      std::string cell = cells[c];
+      bool last = c + 1 == cells.size();
+      // First column left-aligned, figures right-aligned, last column free text.
+      if (c == 0 || last) {
+        s += cell + (last ? "" : std::string(width[c] - cell.size(), ' '));
+      } else {
+        s += std::string(width[c] - cell.size(), ' ') + cell;
+      }
+      if (!last) s += "  ";
+    }
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    out << s << "\n";
+  };
+  line(header);
+  for (const auto& r : rows) line(r.cells);
+}
+
+// Notes for runs that are not clean: their statuses and the first error.
+std::string notes(const std::vector<json>& runs) {
+  std::map<std::string, int> statuses;
+  std::string first_error;
+  for (const auto& r : runs) {
+    std::string s = str(r, "status");
+    if (s != "ok") ++statuses[s.empty() ? "missing" : s];
+    if (first_error.empty() && r.contains("error_samples") && r["error_samples"].is_array() &&
+        !r["error_samples"].empty()) {
+      first_error = r["error_samples"][0].value("error", "");
+    }
+  }
+  std::string out;
+  for (const auto& [s, n] : statuses) out += (out.empty() ? "" : ", ") + std::to_string(n) + "x " + s;
+  if (!first_error.empty()) out += (out.empty() ? "" : "; ") + first_error.substr(0, 100);
+  return out;
+}
+
+struct Group {
+  std::vector<json> runs;
+  std::vector<json> clean() const {
+    std::vector<json> c;
+    for (const auto& r : runs) if (str(r, "status") == "ok") c.push_back(r);
+    return c;
+  }
+  std::optional<double> medianOf(const char* key) const {
+    std::vector<double> v;
+    for (const auto& r : clean()) if (r.contains(key)) v.push_back(num(r, key));
+    return median(v);
+  }
+  double errors() const {
+    double e = 0;
+    for (const auto& r : runs) e += num(r, "errors");
+    return e;
+  }
+};
+
+// Keeps the order in which systems first ran (the script puts nginx first).
+struct Scenario {
+  std::vector<std::string> order;
+  std::map<std::string, Group> by_system;
+  void add(const json& r) {
+    std::string sys = str(r, "system");
+    if (!by_system.count(sys)) order.push_back(sys);
+    by_system[sys].runs.push_back(r);
+  }
+};
+
+void throughputTable(std::ostream& out, const std::string& title, const Scenario& s, bool drain) {
+  if (s.order.empty()) return;
+  std::optional<double> ceiling;
+  if (s.by_system.count("nginx")) ceiling = s.by_system.at("nginx").medianOf("rate");
+  out << "\n" << title << "\n";
+  std::vector<std::string> header = {"system", drain ? "msg/s" : "req/s", "p50 ms", "p99 ms",
+                                     "errors", "vs nginx", "clean reps"};
+  if (drain) {
+    header.insert(header.begin() + 1, "backlog");
+    header.insert(header.begin() + 5, "empty after");
+  }
+  header.push_back("target");
+  header.push_back("notes");
+  std::vector<Row> rows;
+  for (const auto& sys : s.order) {
+    const Group& g = s.by_system.at(sys);
+    auto rate = g.medianOf("rate");
+    auto p50 = g.medianOf("p50_us");
+    auto p99 = g.medianOf("p99_us");
+    Row row;
+    row.cells = {sys};
+    if (drain) {
+      std::vector<double> backlogs;
+      for (const auto& r : g.runs) if (r.contains("acknowledged")) backlogs.push_back(num(r, "acknowledged"));
+      auto backlog = median(backlogs);
+      row.cells.push_back(backlog ? thousands(*backlog) : "-");
+    }
+    row.cells.push_back(rate ? thousands(*rate) : "-");
+    row.cells.push_back(p50 ? fmt("%.2f", *p50 / 1000) : "-");
+    row.cells.push_back(p99 ? fmt("%.2f", *p99 / 1000) : "-");
+    bool all_empty = true;
+    for (const auto& r : g.runs) all_empty = all_empty && str(r, "verify") == "ok";
+    if (drain) row.cells.push_back(all_empty ? "yes" : "NO");
+    row.cells.push_back(thousands(g.errors()));
+    row.cells.push_back(rate && ceiling && *ceiling > 0 ? fmt("%.0f%%", 100 * *rate / *ceiling) : "-");
+    row.cells.push_back(std::to_string(g.clean().size()) + "/" + std::to_string(g.runs.size()));
+    std::string target = "-";
+    if (sys == "sluice") {
+      bool pass = rate && g.errors() == 0;
+      if (drain) {
+        pass = pass && all_empty && *rate >= kDrainMsgsPerSecond;
+        target = std::string(pass ? "PASS" : "FAIL") + " (>= 50,000 msg/s, empty)";
+      } else {
+        pass = pass && ceiling && *rate >= kSendShareOfCeiling * *ceiling;
+        target = std::string(pass ? "PASS" : "FAIL") + " (>= 50% of nginx)";
+      }
+    }
+    row.cells.push_back(target);
+    row.cells.push_back(notes(g.runs));
+    rows.push_back(row);
+  }
+  printTable(out, header, rows);
+}
+
+void memoryTable(std::ostream& out, const Scenario& fills, const Scenario& recovers) {
+  if (fills.order.empty() && recovers.order.empty()) return;
+  out << "\nmemory: 1 KiB messages loaded with SendMessageBatch, then kill -9 and restart on the same data dir (medians of clean reps)\n";
+  std::vector<std::string> header = {"system", "backlog", "fill msg/s", "VmRSS MiB", "VmHWM MiB",
+                                     "serving again s", "backlog kept", "clean reps", "target", "notes"};
+  std::vector<Row> rows;
+  for (const auto& sys : fills.order) {
+    const Group& f = fills.by_system.at(sys);
+    Group r = recovers.by_system.count(sys) ? recovers.by_system.at(sys) : Group{};
+    auto backlog = f.medianOf("acknowledged");
+    auto rate = f.medianOf("rate");
+    auto rss = r.medianOf("vmrss_kib");
+    auto hwm = r.medianOf("vmhwm_kib");
+    auto serving = r.medianOf("serving_seconds");
+    bool kept = !r.runs.empty();
+    for (const auto& run : r.runs) kept = kept && str(run, "verify") == "ok";
+    size_t clean = std::min(f.clean().size(), r.clean().size());
+    bool pass = rss && serving && kept && f.errors() + r.errors() == 0 &&
+                *rss / 1024 < kBacklogRssMiB && *serving < kServingAgainSeconds;
+    std::vector<json> all = f.runs;
+    all.insert(all.end(), r.runs.begin(), r.runs.end());
+    rows.push_back({{sys, backlog ? thousands(*backlog) : "-", rate ? thousands(*rate) : "-",
+                     rss ? fmt("%.0f", *rss / 1024) : "-", hwm ? fmt("%.0f", *hwm / 1024) : "-",
+                     orDash(serving, "%.2f"), kept ? "yes" : "NO",
+                     std::to_string(clean) + "/" + std::to_string(f.runs.size()),
+                     std::string(pass ? "PASS" : "FAIL") + " (RSS < 512 MiB, serving < 10 s)",
+                     notes(all)}});
+  }
+  printTable(out, header, rows);
+}
+
+}  // namespace
+
+int printReport(const std::string& results_file, const std::string& run_id, std::ostream& out) {
+  std::ifstream in(results_file);
+  if (!in) {
+    std::cerr << "cannot read " << results_file << "\n";
+    return 1;
+  }
+  Scenario send, drain, fill, recover;
+  std::vector<double> loads;
+  std::string line;
+  json first;
+  while (std::getline(in, line)) {
+    auto r = json::parse(line, nullptr, false);
+    if (!r.is_object() || str(r, "run_id") != run_id) continue;
+    if (first.is_null()) first = r;
+    if (r.contains("load1")) loads.push_back(num(r, "load1"));
+    std::string scenario = str(r, "scenario");
+    if (scenario == "send") send.add(r);
+    else if (scenario == "drain") drain.add(r);
+    else if (scenario == "fill") fill.add(r);
+    else if (scenario == "recover") recover.add(r);
+  }
+  if (first.is_null()) {
+    std::cerr << "no results for run " << run_id << " in " << results_file << "\n";
+    return 1;
+  }
+  out << "run " << run_id;
+  if (!loads.empty()) {
+    out << " | load average before each run: " << fmt("%.2f", *std::min_element(loads.begin(), loads.end()))
+        << " - " << fmt("%.2f", *std::max_element(loads.begin(), loads.end()));
+    if (*std::max_element(loads.begin(), loads.end()) >= 0.5) out << " (NOT QUIET: figures are not final)";
+  }
+  out << "\n";
+  if (!send.order.empty()) {
+    const json& s = send.by_system.begin()->second.runs.front();
+    throughputTable(out,
+                    "send: SendMessage " + thousands(num(s, "body_bytes")) + " B, " +
+                        thousands(num(s, "connections")) + " connections, " +
+                        fmt("%g", num(s, "seconds")) + " s per rep (medians of clean reps)",
+                    send, false);
+  }
+  if (!drain.order.empty()) {
+    const json& d = drain.by_system.begin()->second.runs.front();
+    throughputTable(out,
+                    "drain: a backlog of 1 KiB messages (" + thousands(num(d, "messages")) + " unless noted), " +
+                        thousands(num(d, "consumers")) +
+                        " consumers of ReceiveMessage(10) + DeleteMessageBatch (medians of clean reps)",
+                    drain, true);
+  }
+  memoryTable(out, fill, recover);
+  return 0;
+}
+
+}  // namespace sluice::bench

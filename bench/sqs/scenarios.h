@@ -1,0 +1,55 @@
+#pragma once
+
+// The load generator's scenarios. Each returns one JSON object describing the run
+// (figures, errors, verification); loadgen.cc prints it as one JSON line.
+
+#include <boost/asio/io_context.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace sluice::bench {
+
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;
+  int threads = 1;           // io_context threads of the generator
+  int connections = 16;      // send, and the fill phases
+  int consumers = 8;         // drain
+  double duration_s = 10;    // send: measured window
+  double warmup_s = 2;       // send: before the window
+  size_t body_bytes = 1024;
+  uint64_t messages = 200000;  // drain, fill
+  std::string queue;         // queue name; each scenario has a default
+  double timeout_s = 600;    // bound on fill, drain and recover phases
+  uint64_t expect = 0;       // recover: acknowledged backlog to find again
+  int64_t since_ns = 0;      // recover: CLOCK_REALTIME when the restart began
+};
+
+// SendMessage with one body over `connections` keep-alive connections.
+nlohmann::json runSend(const Options& o);
+// Fill with SendMessageBatch, then drain with ReceiveMessage + DeleteMessageBatch
+// consumers, then check the queue is empty.
+nlohmann::json runDrain(const Options& o);
+// Fill only (the memory scenario's first half).
+nlohmann::json runFill(const Options& o);
+// Poll until the restarted server serves the queue again, then check the backlog.
+nlohmann::json runRecover(const Options& o);
+
+// Runs `io` on `threads` threads (the caller's included) until it has no work.
+void runIo(boost::asio::io_context& io, int threads);
+
+inline Clock::duration seconds(double s) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+}
+
+inline double secondsBetween(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+}  // namespace sluice::bench

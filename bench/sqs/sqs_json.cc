@@ -1,0 +1,155 @@
+#include "bench/sqs/sqs_json.h"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+
+namespace sluice::bench::sqs {
+
+std::string request(std::string_view host_port, std::string_view op, std::string_view json) {
+  std::string r;
+  r.reserve(json.size() + 512);
+  r += "POST / HTTP/1.1\r\nHost: ";
+  r += host_port;
+  r += "\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: AmazonSQS.";
+  r += op;
+  r += "\r\nX-Amz-Date: 20260101T000000Z\r\n"
+       "Authorization: AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/sqs/aws4_request, "
+       "SignedHeaders=content-type;host;x-amz-date;x-amz-target, "
+       "Signature=0000000000000000000000000000000000000000000000000000000000000000\r\n"
+       "Content-Length: ";
+  r += std::to_string(json.size());
+  r += "\r\n\r\n";
+  r += json;
+  return r;
+}
+
+std::string messageBody(size_t bytes) {
+  static constexpr std::string_view kAlphabet =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  std::string s(bytes, ' ');
+  for (size_t i = 0; i < bytes; ++i) s[i] = kAlphabet[(i * 7 + i / 61) % kAlphabet.size()];
+  return s;
+}
+
+std::string jsonString(std::string_view s) { return nlohmann::json(std::string(s)).dump(); }
+
+std::string createQueueBody(std::string_view name) {
+  return "{\"QueueName\":" + jsonString(name) + "}";
+}
+
+std::string getQueueUrlBody(std::string_view name) {
+  return "{\"QueueName\":" + jsonString(name) + "}";
+}
+
+std::string sendMessageBody(std::string_view queue_url, std::string_view message) {
+  return "{\"QueueUrl\":" + jsonString(queue_url) + ",\"MessageBody\":" + jsonString(message) + "}";
+}
+
+std::string sendMessageBatchBody(std::string_view queue_url, std::string_view message, int entries) {
+  std::string body = "{\"QueueUrl\":" + jsonString(queue_url) + ",\"Entries\":[";
+  std::string quoted = jsonString(message);
+  for (int i = 0; i < entries; ++i) {
+    if (i > 0) body += ',';
+    body += "{\"Id\":\"" + std::to_string(i) + "\",\"MessageBody\":" + quoted + "}";
+  }
+  body += "]}";
+  return body;
+}
+
+std::string receiveMessageBody(std::string_view queue_url, int max_messages, int wait_seconds) {
+  return "{\"QueueUrl\":" + jsonString(queue_url) +
+         ",\"MaxNumberOfMessages\":" + std::to_string(max_messages) +
+         ",\"WaitTimeSeconds\":" + std::to_string(wait_seconds) + "}";
+}
+
+std::string getQueueAttributesBody(std::string_view queue_url) {
+  return "{\"QueueUrl\":" + jsonString(queue_url) +
+         ",\"AttributeNames\":[\"ApproximateNumberOfMessages\","
+         "\"ApproximateNumberOfMessagesNotVisible\"]}";
+}
+
+std::string deleteMessageBatchBody(std::string_view queue_url,
+                                   const std::vector<std::string_view>& handles) {
+  std::string body;
+  body.reserve(queue_url.size() + 64 + handles.size() * 300);
+  body += "{\"QueueUrl\":";
+  body += jsonString(queue_url);
+  body += ",\"Entries\":[";
+  for (size_t i = 0; i < handles.size(); ++i) {
+    if (i > 0) body += ',';
+    body += "{\"Id\":\"";
+    body += std::to_string(i);
+    body += "\",\"ReceiptHandle\":\"";
+    body += handles[i];
+    body += "\"}";
+  }
+  body += "]}";
+  return body;
+}
+
+size_t scanReceiptHandles(std::string_view reply, std::vector<std::string_view>& out) {
+  static constexpr std::string_view kKey = "\"ReceiptHandle\"";
+  size_t found = 0;
+  size_t pos = 0;
+  while ((pos = reply.find(kKey, pos)) != std::string_view::npos) {
+    pos += kKey.size();
+    while (pos < reply.size() && (reply[pos] == ' ' || reply[pos] == ':')) ++pos;
+    if (pos >= reply.size() || reply[pos] != '"') continue;
+    size_t start = ++pos;
+    while (pos < reply.size() && reply[pos] != '"') pos += reply[pos] == '\\' ? 2 : 1;
+    if (pos >= reply.size()) break;
+    out.push_back(reply.substr(start, pos - start));
+    ++found;
+  }
+  return found;
+}
+
+size_t countOf(std::string_view haystack, std::string_view needle) {
+  size_t n = 0;
+  for (size_t pos = haystack.find(needle); pos != std::string_view::npos;
+       pos = haystack.find(needle, pos + needle.size())) {
+    ++n;
+  }
+  return n;
+}
+
+BatchOutcome sendBatchOutcome(std::string_view reply) {
+  return {countOf(reply, "\"MessageId\""), countOf(reply, "\"SenderFault\"")};
+}
+
+BatchOutcome deleteBatchOutcome(std::string_view reply) {
+  size_t failed = countOf(reply, "\"SenderFault\"");
+  size_t ids = countOf(reply, "\"Id\"");
+  return {ids >= failed ? ids - failed : 0, failed};
+}
+
+std::string queueUrlOf(std::string_view reply) {
+  auto j = nlohmann::json::parse(reply, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("QueueUrl") || !j["QueueUrl"].is_string()) return {};
+  return j["QueueUrl"].get<std::string>();
+}
+
+QueueCounts queueCountsOf(std::string_view reply) {
+  QueueCounts counts;
+  auto j = nlohmann::json::parse(reply, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("Attributes") || !j["Attributes"].is_object()) return counts;
+  const auto& a = j["Attributes"];
+  auto number = [&](const char* key, int64_t& out) {
+    if (!a.contains(key)) return false;
+    const auto& v = a[key];
+    if (v.is_number_integer()) {
+      out = v.get<int64_t>();
+      return true;
+    }
+    if (!v.is_string()) return false;
+    const std::string& text = v.get_ref<const std::string&>();
+    auto r = std::from_chars(text.data(), text.data() + text.size(), out);
+    return r.ec == std::errc() && r.ptr == text.data() + text.size();
+  };
+  counts.ok = number("ApproximateNumberOfMessages", counts.visible) &&
+              number("ApproximateNumberOfMessagesNotVisible", counts.not_visible);
+  return counts;
+}
+
+}  // namespace sluice::bench::sqs

@@ -1,0 +1,144 @@
+// Standalone manifests: the documented example loads unchanged, errors name the
+// file, resource and field, and a directory with any error applies nothing.
+
+#include "sidecar/manifests/manifest_loader.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "runtime/common/arn.h"
+#include "runtime/common/testing/manual_scheduler.h"
+#include "runtime/storage/memory_store.h"
+
+namespace sluice::manifests {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ManifestLoaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("sluice-manifests-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
+  LoadResult load() { return load_manifests(dir_.string(), queues, LoadOptions{}); }
+  std::string errors(const LoadResult& r) {
+    std::string out;
+    for (auto& e : r.errors) out += e + "\n";
+    return out;
+  }
+
+  fs::path dir_;
+  ManualClock clock;
+  sluice::testing::ManualScheduler scheduler{clock};
+  storage::MemoryStore durable, memory;
+  queue::QueueService queues{queue::QueueServiceOptions{}, durable, memory, clock, scheduler};
+};
+
+constexpr const char* kExample = R"(apiVersion: sluice.io/v1alpha1
+kind: Queue
+metadata: {name: orders, namespace: shop}
+spec:
+  visibilityTimeout: 30
+  messageRetentionPeriod: 345600
+  receiveMessageWaitTimeSeconds: 20
+  redrivePolicy: {deadLetterTargetQueue: orders-dlq, maxReceiveCount: 5}
+---
+apiVersion: sluice.io/v1alpha1
+kind: Queue
+metadata: {name: ledger.fifo, namespace: shop}
+spec: {fifoQueue: true, contentBasedDeduplication: true}
+)";
+
+constexpr const char* kDlq = R"(apiVersion: sluice.io/v1alpha1
+kind: Queue
+metadata: {name: orders-dlq, namespace: shop}
+spec: {messageRetentionPeriod: 1209600}
+)";
+
+TEST_F(ManifestLoaderTest, TheDocumentedExampleLoadsWithItsDeadLetterQueue) {
+  write("a-shop.yaml", kExample);
+  write("b-dlq.yml", kDlq);
+  auto r = load();
+  ASSERT_TRUE(r.ok()) << errors(r);
+  EXPECT_EQ(r.loaded.size(), 3u);
+  auto orders = queues.find("000000000000", "orders");
+  ASSERT_TRUE(orders);
+  auto attrs = orders->attributes();
+  EXPECT_EQ(attrs.receive_message_wait_time_seconds, 20);
+  ASSERT_TRUE(attrs.redrive_policy);
+  EXPECT_EQ(attrs.redrive_policy->dead_letter_target_arn, "arn:aws:sqs:us-east-1:000000000000:orders-dlq");
+  EXPECT_TRUE(queues.find("000000000000", "ledger.fifo")->fifo());
+  // Loading again is idempotent.
+  EXPECT_TRUE(load().ok());
+}
+
+TEST_F(ManifestLoaderTest, ErrorsNameTheFileTheResourceAndTheField) {
+  write("bad.yaml", R"(apiVersion: sluice.io/v1alpha1
+kind: Queue
+metadata: {name: slow, namespace: shop}
+spec: {visibilityTimeout: 50000}
+)");
+  auto r = load();
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].find("bad.yaml"), std::string::npos) << r.errors[0];
+  EXPECT_NE(r.errors[0].find("Queue shop/slow"), std::string::npos) << r.errors[0];
+  EXPECT_NE(r.errors[0].find("spec.visibilityTimeout"), std::string::npos) << r.errors[0];
+}
+
+TEST_F(ManifestLoaderTest, NothingIsAppliedWhenAnyDocumentIsWrong) {
+  write("good.yaml", kDlq);
+  write("bad.yaml", "apiVersion: sluice.io/v1alpha1\nkind: Topic\nmetadata: {name: t}\n");
+  auto r = load();
+  EXPECT_FALSE(r.ok());
+  EXPECT_NE(errors(r).find("unsupported kind 'Topic'"), std::string::npos) << errors(r);
+  EXPECT_TRUE(queues.all().empty());
+}
+
+TEST_F(ManifestLoaderTest, MissingDeadLetterQueuesAndDuplicatesAreReported) {
+  write("a.yaml", R"(apiVersion: sluice.io/v1alpha1
+kind: Queue
+metadata: {name: orders}
+spec: {redrivePolicy: {deadLetterTargetQueue: nowhere, maxReceiveCount: 3}}
+---
+apiVersion: sluice.io/v1alpha1
+kind: Queue
+metadata: {name: twin-a}
+spec: {queueName: twin}
+---
+apiVersion: sluice.io/v1alpha1
+kind: Queue
+metadata: {name: twin-b}
+spec: {queueName: twin}
+)");
+  auto r = load();
+  std::string all = errors(r);
+  EXPECT_NE(all.find("deadLetterTargetQueue: queue nowhere"), std::string::npos) << all;
+  EXPECT_NE(all.find("queue twin is also defined"), std::string::npos) << all;
+  EXPECT_TRUE(queues.all().empty());
+}
+
+TEST_F(ManifestLoaderTest, RejectsBadYamlBadApiVersionsAndBadNames) {
+  write("a.yaml", "apiVersion: v1\nkind: Queue\nmetadata: {name: x}\n");
+  write("b.yaml", "{ not: yaml: at all");
+  write("c.yaml", "apiVersion: sluice.io/v1alpha1\nkind: Queue\nmetadata: {name: Upper_Case}\n");
+  auto r = load();
+  EXPECT_EQ(r.errors.size(), 3u) << errors(r);
+}
+
+TEST_F(ManifestLoaderTest, NamespacesMapToTheirOwnAccountsWhenAsked) {
+  write("a.yaml", kDlq);
+  auto r = load_manifests(dir_.string(), queues, LoadOptions{"us-east-1", ""});
+  ASSERT_TRUE(r.ok()) << errors(r);
+  EXPECT_TRUE(queues.find(account_for_namespace("shop"), "orders-dlq"));
+}
+
+}  // namespace
+}  // namespace sluice::manifests

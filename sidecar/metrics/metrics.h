@@ -1,0 +1,61 @@
+#pragma once
+// The sidecar's Prometheus registry. Request counters and latency histograms
+// are created up front for every action, so the request path only bumps
+// pre-resolved metrics; per-queue CloudWatch metrics are read from the engines
+// at scrape time (see sqs_metrics.h). Only this folder touches prometheus-cpp.
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace prometheus {
+class Registry;
+class Counter;
+class Histogram;
+class Collectable;
+template <typename T>
+class Family;
+}  // namespace prometheus
+
+namespace sluice::metrics {
+
+// Metrics of one API action of one service.
+class ActionMetrics {
+ public:
+  ActionMetrics(prometheus::Counter& ok, prometheus::Histogram& latency, prometheus::Family<prometheus::Counter>& errors,
+                std::string service, std::string action);
+  void succeeded(double seconds);
+  void failed(std::string_view code, double seconds);
+
+ private:
+  prometheus::Counter& ok_;
+  prometheus::Histogram& latency_;
+  prometheus::Family<prometheus::Counter>& errors_;
+  std::string service_, action_;
+};
+
+class Metrics {
+ public:
+  Metrics();
+  ~Metrics();
+
+  // Created once per (service, action); the pointer stays valid for the process.
+  ActionMetrics* action(std::string_view service, std::string_view action);
+  void add_collectable(std::shared_ptr<prometheus::Collectable> collectable);
+  // Prometheus text exposition format.
+  std::string scrape() const;
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>* requests_;
+  prometheus::Family<prometheus::Counter>* errors_;
+  prometheus::Family<prometheus::Histogram>* latency_;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::unique_ptr<ActionMetrics>> actions_;
+  std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;
+};
+
+}  // namespace sluice::metrics

@@ -1,0 +1,97 @@
+#include "sidecar/options.h"
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <thread>
+
+#include "runtime/common/arn.h"
+#include "runtime/queue/attributes.h"
+
+namespace sluice {
+namespace po = boost::program_options;
+
+std::string SidecarOptions::to_json() const {
+  nlohmann::json j = {{"port", port},
+                      {"adminPort", admin_port},
+                      {"bind", bind},
+                      {"dataDir", data_dir},
+                      {"manifests", manifests},
+                      {"region", region},
+                      {"accountId", account_per_namespace ? "" : account_id},
+                      {"accountPerNamespace", account_per_namespace},
+                      {"advertiseUrl", advertise_url},
+                      {"threads", threads},
+                      {"durability", std::string(queue::to_string(durability))},
+                      {"shutdownGraceSeconds", shutdown_grace_seconds}};
+  return j.dump();
+}
+
+std::optional<SidecarOptions> parse_options(int argc, char** argv, int* exit_code) {
+  SidecarOptions o;
+  std::string durability = "sync";
+  po::options_description desc(
+      "sluice-sidecar: SQS for Kubernetes and for your laptop.\n"
+      "Serves the AWS SQS API (query and JSON 1.0 protocols) on one port, and an admin API\n"
+      "(health, metrics, the operator's resource API) on another.\n\nOptions");
+  desc.add_options()
+      ("help,h", "print this help and exit")
+      ("version", "print the version and exit")
+      ("port", po::value(&o.port)->default_value(o.port), "port of the AWS APIs (0: any free port)")
+      ("admin-port", po::value(&o.admin_port)->default_value(o.admin_port),
+       "port of /healthz, /readyz, /metrics, /help and the admin API (0: any free port)")
+      ("bind", po::value(&o.bind)->default_value(o.bind), "address both ports listen on")
+      ("data-dir", po::value(&o.data_dir)->default_value(o.data_dir),
+       "directory of the durable store (created if missing)")
+      ("manifests", po::value(&o.manifests),
+       "directory of Queue manifests (*.yaml, *.yml) to load at start-up; any error stops the start")
+      ("region", po::value(&o.region)->default_value(o.region), "region used in ARNs")
+      ("account-id", po::value(&o.account_id)->default_value(o.account_id),
+       "account id of requests whose access key is not an account id, and of every manifest's namespace")
+      ("account-per-namespace", po::bool_switch(&o.account_per_namespace),
+       "map each Kubernetes namespace to its own account id (derived from its name) instead of --account-id")
+      ("advertise-url", po::value(&o.advertise_url),
+       "base URL of the queue URLs the admin API reports (default http://localhost:<port>)")
+      ("threads", po::value(&o.threads)->default_value(o.threads), "I/O threads (0: one per core)")
+      ("durability", po::value(&durability)->default_value(durability),
+       "durability of queues created through the AWS API: sync (fsync before acknowledging; concurrent "
+       "requests share one fsync), periodic (written before acknowledging, fsynced every 200 ms) or memory")
+      ("shutdown-grace", po::value(&o.shutdown_grace_seconds)->default_value(o.shutdown_grace_seconds),
+       "seconds to finish in-flight requests after SIGTERM");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "sluice-sidecar: " << e.what() << "\n(see --help)\n";
+    *exit_code = 2;
+    return std::nullopt;
+  }
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    *exit_code = 0;
+    return std::nullopt;
+  }
+  if (vm.count("version")) {
+    std::cout << "sluice-sidecar 0.1.0\n";
+    *exit_code = 0;
+    return std::nullopt;
+  }
+  auto d = queue::parse_durability(durability);
+  if (!d) {
+    std::cerr << "sluice-sidecar: --durability must be sync, periodic or memory\n";
+    *exit_code = 2;
+    return std::nullopt;
+  }
+  o.durability = *d;
+  if (!is_account_id(o.account_id)) {
+    std::cerr << "sluice-sidecar: --account-id must be 12 digits\n";
+    *exit_code = 2;
+    return std::nullopt;
+  }
+  if (o.threads <= 0) o.threads = int(std::max(1u, std::thread::hardware_concurrency()));
+  return o;
+}
+
+}  // namespace sluice

@@ -1,0 +1,28 @@
+#include "runtime/queue/queue_service.h"
+#include "sidecar/sqs/actions.h"
+#include "sidecar/sqs/wire.h"
+
+namespace sluice::sqs {
+
+void list_message_move_tasks(const SqsCallPtr& call) {
+  const json& in = call->input();
+  auto tasks = call->env().queues.list_message_move_tasks(string_or_empty(in, "SourceArn"),
+                                                          optional_int(in, "MaxResults"));
+  if (!tasks.ok()) return call->fail(tasks.error());
+  json results = json::array();
+  for (const auto& t : *tasks) {
+    json entry = {{"Status", t.status},
+                  {"SourceArn", t.source_arn},
+                  {"ApproximateNumberOfMessagesMoved", t.moved},
+                  {"ApproximateNumberOfMessagesToMove", t.to_move},
+                  {"StartedTimestamp", t.started_ms}};
+    if (!t.task_handle.empty()) entry["TaskHandle"] = t.task_handle;
+    if (!t.destination_arn.empty()) entry["DestinationArn"] = t.destination_arn;
+    if (t.max_per_second) entry["MaxNumberOfMessagesPerSecond"] = *t.max_per_second;
+    if (!t.failure_reason.empty()) entry["FailureReason"] = t.failure_reason;
+    results.push_back(std::move(entry));
+  }
+  call->succeed({{"Results", std::move(results)}});
+}
+
+}  // namespace sluice::sqs
