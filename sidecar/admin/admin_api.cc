@@ -5,6 +5,8 @@
 
 #include <regex>
 
+#include "runtime/common/clock.h"
+#include "runtime/common/random.h"
 #include "runtime/queue/queue_service.h"
 #include "runtime/queue/spec.h"
 #include "sidecar/manifests/manifest_loader.h"
@@ -37,6 +39,7 @@ json queue_status(const queue::Queue& q, const std::string& base_url) {
   return {{"queueName", q.name()},
           {"accountId", id.account},
           {"url", base_url + "/" + id.account + "/" + q.name()},
+          {"endpoint", base_url},
           {"arn", q.arn()},
           {"fifo", q.fifo()},
           {"approximateNumberOfMessages", c.visible},
@@ -66,7 +69,11 @@ const std::regex kQueuePath("^/v1/namespaces/([a-z0-9][a-z0-9.-]*)/queues/([A-Za
 }  // namespace
 
 AdminApi::AdminApi(queue::QueueService& queues, metrics::Metrics& metrics, AdminConfig config)
-    : queues_(queues), metrics_(metrics), config_(std::move(config)) {}
+    : queues_(queues),
+      metrics_(metrics),
+      config_(std::move(config)),
+      boot_id_(uuid4()),
+      started_ms_(SystemClock().now()) {}
 
 const std::vector<AdminApi::Endpoint>& AdminApi::endpoints() {
   static const std::vector<Endpoint> kEndpoints = {
@@ -86,6 +93,13 @@ const std::vector<AdminApi::Endpoint>& AdminApi::endpoints() {
       {"GET", "/config_dump", "the effective configuration",
        [](AdminApi& a, const HttpRequest&, const std::smatch&) {
          return json_response(200, json::parse(a.config_.config_dump.empty() ? "{}" : a.config_.config_dump));
+       }},
+      {"GET", "/v1/runtime", "this runtime: boot id (new at every start), start time, AWS API URL, queue count",
+       [](AdminApi& a, const HttpRequest&, const std::smatch&) {
+         return json_response(200, {{"bootId", a.boot_id_},
+                                    {"startedAt", a.started_ms_},
+                                    {"apiUrl", a.config_.advertise_url},
+                                    {"queues", a.queues_.all().size()}});
        }},
       {"GET", "/v1/queues", "every queue with its URL, ARN and counts",
        [](AdminApi& a, const HttpRequest&, const std::smatch&) {

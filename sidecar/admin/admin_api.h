@@ -7,6 +7,7 @@
 //   GET    /v1/namespaces/{ns}/queues/{queue}   status: URL, ARN, counts
 //   DELETE /v1/namespaces/{ns}/queues/{queue}   delete (?retain=true keeps it)
 //   GET    /v1/queues                           every queue with its status
+//   GET    /v1/runtime                          boot id, start time, API URL
 
 #include <atomic>
 #include <functional>
@@ -48,6 +49,8 @@ class AdminApi {
   metrics::Metrics& metrics_;
   AdminConfig config_;
   std::atomic<bool> ready_{false};
+  const std::string boot_id_;  // new at every start: tells the operator the runtime restarted
+  const int64_t started_ms_;
 };
 
 }  // namespace sluice::admin

@@ -18,8 +18,12 @@ int hex_value(char c) {
   return -1;
 }
 
+// A member's query/XML name: its own locationName, else its shape's, else the
+// member name (botocore reads shape.serialization the same way).
 std::string serialized_name(const ShapeRef& ref, const std::string& member) {
-  return ref.location_name.empty() ? member : ref.location_name;
+  if (!ref.location_name.empty()) return ref.location_name;
+  if (!ref.shape->location_name.empty()) return ref.shape->location_name;
+  return member;
 }
 
 std::string join(const std::string& prefix, const std::string& name) {

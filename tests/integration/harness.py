@@ -331,25 +331,6 @@ class ServerTestCase(unittest.TestCase):
         cls.server.stop()  # a failing SIGTERM exit status fails the class
         super().tearDownClass()
 
-    def skip_on_moto(self, why):
-        if is_moto():
-            self.skipTest("moto: " + why)
-
-
-def wait_until(predicate, timeout, interval=0.1):
-    """Polls predicate until it returns a truthy value; returns the last value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(interval)
-
-
-def main():
-    """unittest.main with verbose output and a non-zero exit on any failure."""
-    unittest.main(module="__main__", verbosity=2, buffer=False)
-
 
 def describe_runtime():
     return "python %s (%s), target %s" % (sys.version.split()[0], sys.executable, TARGET)

@@ -4,6 +4,7 @@ that dashboards and the autoscaler read; SIGTERM ends the sidecar with status 0.
 
 import os
 import sys
+import threading
 import time
 import unittest
 
@@ -71,6 +72,37 @@ class AdminTest(harness.ServerTestCase):
         after = metric(self.server.metrics(), "sluice_requests_total", service="sqs", action="SendMessage")
         self.assertIsNotNone(after, "sluice_requests_total{service=\"sqs\",action=\"SendMessage\"} missing")
         self.assertEqual(after - before, 5)
+
+
+class GracefulStopTest(unittest.TestCase):
+    def setUp(self):
+        if harness.is_moto():
+            self.skipTest("moto's shutdown is not under test")
+        self.server = harness.Server()
+        self.addCleanup(self.server.close)
+        self.server.start()
+
+    def test_sigterm_releases_long_polls_and_exits_0(self):
+        sqs = harness.boto3_client(self.server.endpoint)
+        url = sqs.create_queue(QueueName="stopping")["QueueUrl"]
+        out = {}
+
+        def poll():
+            try:
+                out["messages"] = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=20).get("Messages", [])
+            except Exception as e:  # a closed connection is acceptable too; hanging is not
+                out["error"] = e
+            out["at"] = time.monotonic()
+
+        thread = threading.Thread(target=poll)
+        thread.start()
+        time.sleep(0.5)
+        stopped_at = time.monotonic()
+        self.server.stop()  # asserts exit status 0
+        self.assertLess(time.monotonic() - stopped_at, 5.0, "a 20 s long poll held up the shutdown")
+        thread.join(5)
+        self.assertFalse(thread.is_alive(), "the long-polling client was left hanging")
+        self.assertEqual(out.get("messages", []), [])
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 import unittest
 
@@ -90,6 +89,12 @@ class ManifestCase(harness.ServerTestCase):
                     target = rp.get("deadLetterTargetArn") or self.arn(rp["deadLetterTargetQueue"])
                     self.assertEqual((got["deadLetterTargetArn"], int(got["maxReceiveCount"])),
                                      (target, int(rp["maxReceiveCount"])))
+                if "redriveAllowPolicy" in spec:
+                    rap = spec["redriveAllowPolicy"]
+                    got = json.loads(attrs["RedriveAllowPolicy"])
+                    sources = rap.get("sourceQueueArns") or [self.arn(q) for q in rap.get("sourceQueues", [])]
+                    self.assertEqual((got["redrivePermission"], sorted(got.get("sourceQueueArns", []))),
+                                     (rap["redrivePermission"], sorted(sources)))
                 if "tags" in spec:
                     self.assertEqual(self.sqs.list_queue_tags(QueueUrl=url).get("Tags", {}),
                                      {k: str(v) for k, v in (spec["tags"] or {}).items()})
@@ -206,7 +211,7 @@ class WrittenManifestsTest(ManifestCase):
 HEADER = "apiVersion: sluice.io/v1alpha1\nkind: Queue\nmetadata: {name: broken}\n"
 
 BAD = {
-    # case: (file text, what the message must name besides the file)
+    # case: (file text, *what the message must name besides the file)
     "wrong_type": (HEADER + "spec: {visibilityTimeout: thirty}\n", "spec.visibilityTimeout"),
     "out_of_range": (HEADER + "spec: {visibilityTimeout: 43201}\n", "spec.visibilityTimeout"),
     "unknown_field": (HEADER + "spec: {visibilityTimout: 30}\n", "spec.visibilityTimout"),
@@ -216,10 +221,10 @@ BAD = {
         "spec.redrivePolicy.maxReceiveCount"),
     "missing_dlq": (HEADER + "spec: {redrivePolicy: {deadLetterTargetQueue: nowhere, maxReceiveCount: 3}}\n",
                     "spec.redrivePolicy.deadLetterTargetQueue"),
-    "unknown_kind": ("apiVersion: sluice.io/v1alpha1\nkind: Queu\nmetadata: {name: broken}\nspec: {}\n", "Queu"),
+    "unknown_kind": ("apiVersion: sluice.io/v1alpha1\nkind: Queu\nmetadata: {name: broken}\nspec: {}\n", "kind", "Queu"),
     "second_document_bad": ("apiVersion: sluice.io/v1alpha1\nkind: Queue\nmetadata: {name: fine}\n---\n"
                             + HEADER + "spec: {delaySeconds: 901}\n", "spec.delaySeconds"),
-    "invalid_yaml": (HEADER + "spec: {visibilityTimeout: [30\n", ""),
+    "invalid_yaml": (HEADER + "spec: {visibilityTimeout: [30\n",),
 }
 
 
@@ -255,13 +260,13 @@ class BadManifestTest(unittest.TestCase):
             return proc.returncode, f.read().decode("utf-8", "replace"), served, path
 
     def test_bad_manifests_stop_the_start(self):
-        for case, (text, field) in BAD.items():
+        for case, (text, *names) in BAD.items():
             with self.subTest(case):
                 status, stderr, served, path = self.start_with(text)
                 self.assertEqual(status, 2, "exit status; stderr:\n" + stderr)
                 self.assertFalse(served, "it answered /readyz before exiting")
-                self.assertIn(os.path.basename(path), stderr)
-                self.assertIn(field, stderr)
+                for name in [os.path.basename(path)] + names:
+                    self.assertIn(name, stderr)
 
 
 if __name__ == "__main__":

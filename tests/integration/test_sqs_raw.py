@@ -149,6 +149,12 @@ class QueryProtocolTest(RawCase):
         system = {find_text(a, "Name"): find_text(a, "Value") for a in find_all(msg[0], "Attribute")}
         self.assertEqual(system.get("ApproximateReceiveCount"), "1")
 
+    def test_queue_url_follows_the_host_header(self):
+        port = self.endpoint.rsplit(":", 1)[1]
+        r = query(self.endpoint, "GetQueueUrl", {"QueueName": self.name}, extra_headers={"Host": "localhost:" + port})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(find_text(r.xml(), "QueueUrl"), "http://localhost:%s%s" % (port, self.path))
+
     def test_unknown_action(self):
         self.assertQueryError(query(self.endpoint, "Frobnicate"), "InvalidAction")
 

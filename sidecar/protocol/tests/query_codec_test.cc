@@ -65,6 +65,17 @@ TEST_F(QueryCodecTest, DecodesBatchEntriesAndAttributeMaps) {
                                       "&Tag.1.Key=team&Tag.1.Value=shop");
   EXPECT_EQ(create["Attributes"]["VisibilityTimeout"], "40");
   EXPECT_EQ(create["tags"]["team"], "shop");
+  // TagMap names itself "Tag" at the shape level; TagQueue's member does not.
+  auto tag = decode("TagQueue", "QueueUrl=u&Tag.1.Key=env&Tag.1.Value=dev&Tag.2.Key=team&Tag.2.Value=ops");
+  EXPECT_EQ(tag["Tags"]["env"], "dev");
+  EXPECT_EQ(tag["Tags"]["team"], "ops");
+  auto untag = decode("UntagQueue", "QueueUrl=u&TagKey.1=env");
+  EXPECT_EQ(untag["TagKeys"], json({"env"}));
+}
+
+TEST_F(QueryCodecTest, ShapeLevelNamesApplyToResponsesToo) {
+  std::string xml = encode_query_response(*model, *model->operation("ListQueueTags"), {{"Tags", {{"env", "dev"}}}}, "r");
+  EXPECT_NE(xml.find("<Tag><Key>env</Key><Value>dev</Value></Tag>"), std::string::npos) << xml;
 }
 
 TEST_F(QueryCodecTest, RejectsNumbersThatAreNotNumbers) {

@@ -142,6 +142,9 @@ class QueueAttributeTest(SqsCase):
                             Attributes={"NoSuchAttribute": "1"}, shape="InvalidAttributeName")
         self.assertAwsError("InvalidAttributeName", self.sqs.create_queue, QueueName=self.name("unk"),
                             Attributes={"NoSuchAttribute": "1"}, shape="InvalidAttributeName")
+        # FIFO-only attributes do not exist on standard queues.
+        self.assertAwsError("InvalidAttributeName", self.sqs.set_queue_attributes, QueueUrl=url,
+                            Attributes={"ContentBasedDeduplication": "true"}, shape="InvalidAttributeName")
 
 
 class TagTest(SqsCase):

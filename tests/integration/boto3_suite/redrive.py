@@ -35,7 +35,8 @@ class DeadLetterTest(RedriveCase):
         self.assertEqual(self.receive(src, VisibilityTimeout=0), [], "a third receive moves it instead")
         self.assertEqual(self.counts(src), (0, 0, 0))
 
-        dead = self.receive(dlq, VisibilityTimeout=0)
+        # The move may complete just after the receive that caused it: wait for it.
+        dead = self.receive(dlq, VisibilityTimeout=0, WaitTimeSeconds=2)
         self.assertEqual([(m["MessageId"], m["Body"]) for m in dead], [(sent["MessageId"], "doomed")])
         if models("ReceiveMessage", "MessageSystemAttributeNames"):  # the newer model names this attribute
             again = self.receive(dlq, VisibilityTimeout=0, MessageSystemAttributeNames=["DeadLetterQueueSourceArn"])

@@ -112,6 +112,21 @@ class LongPollingTest(SqsCase):
         self.assertEqual([m["Body"] for m in out["msgs"]], ["wake up"])
         self.assertLess(out["done"] - sent_at, 1.0, "long poll returned %.2f s after the send" % (out["done"] - sent_at))
 
+    def test_wait_returns_when_a_delayed_message_becomes_visible(self):
+        url = self.queue("longdelay")
+        self.sqs.send_message(QueueUrl=url, MessageBody="delayed", DelaySeconds=1)
+        t = time.monotonic()
+        self.assertEqual([m["Body"] for m in self.receive(url, WaitTimeSeconds=10)], ["delayed"])
+        self.assertLess(time.monotonic() - t, 2.5, "returned %.2f s after the receive" % (time.monotonic() - t))
+
+    def test_wait_returns_when_a_visibility_timeout_expires(self):
+        url = self.queue("longvis")
+        self.sqs.send_message(QueueUrl=url, MessageBody="again")
+        self.receive(url, VisibilityTimeout=1)
+        t = time.monotonic()
+        self.assertEqual([m["Body"] for m in self.receive(url, WaitTimeSeconds=10)], ["again"])
+        self.assertLess(time.monotonic() - t, 2.5, "returned %.2f s after the receive" % (time.monotonic() - t))
+
     def test_wait_on_empty_queue_lasts_the_wait_time(self):
         url = self.queue("longempty")
         t = time.monotonic()

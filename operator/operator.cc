@@ -1,0 +1,220 @@
+#include "operator/operator.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <functional>
+#include <iostream>
+#include <thread>
+
+#include "operator/controller/controller.h"
+#include "operator/controller/events.h"
+#include "operator/controller/informer.h"
+#include "operator/controller/leader_election.h"
+#include "operator/controllers/queue_controller.h"
+#include "operator/kube/kube_client.h"
+#include "operator/operator_metrics.h"
+#include "operator/runtime/runtime_client.h"
+#include "runtime/common/random.h"
+#include "sidecar/server/http_server.h"
+
+namespace sluice {
+
+struct Operator::Parts {
+  std::unique_ptr<kube::KubeClient> client;
+  std::unique_ptr<runtime_client::RuntimeSet> runtimes;
+  std::unique_ptr<controller::EventRecorder> events;
+  OperatorMetrics metrics;
+  boost::asio::io_context io;
+  boost::asio::signal_set signals{io, SIGINT, SIGTERM};
+  std::unique_ptr<server::HttpServer> http;
+  std::thread io_thread;
+  std::vector<std::unique_ptr<controller::Informer>> informers;
+  std::vector<std::unique_ptr<controller::Reconciler>> reconcilers;
+  std::vector<std::unique_ptr<controller::Controller>> controllers;
+  std::unique_ptr<controller::LeaderElector> elector;
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> running{false};
+  std::mutex mu;
+  std::condition_variable cv;
+};
+
+namespace {
+
+// One row per kind the operator reconciles: adding a kind is a CRD, a
+// reconciler and a row here (docs/adding-a-kind.md).
+struct KindRow {
+  kube::ResourceType type;
+  std::function<std::unique_ptr<controller::Reconciler>(Operator::Parts&, controller::Informer&, const OperatorOptions&)>
+      make;
+};
+
+}  // namespace
+
+static std::vector<KindRow> kind_table() {
+  return {
+      {controllers::kQueueType,
+       [](Operator::Parts& p, controller::Informer& informer, const OperatorOptions& o) {
+         controllers::QueueControllerOptions qo;
+         qo.depth_refresh = o.depth_refresh;
+         qo.unreachable_grace = o.unreachable_grace;
+         return std::make_unique<controllers::QueueReconciler>(*p.client, informer, *p.runtimes, *p.events, qo);
+       }},
+  };
+}
+
+Operator::Operator(OperatorOptions options) : options_(std::move(options)), parts_(std::make_unique<Parts>()) {}
+
+Operator::~Operator() {
+  stop();
+  if (parts_->io_thread.joinable()) {
+    parts_->io.stop();
+    parts_->io_thread.join();
+  }
+}
+
+uint16_t Operator::metrics_port() const { return parts_->http ? parts_->http->port() : 0; }
+
+int Operator::start() {
+  Parts& p = *parts_;
+  std::string error;
+  auto config = kube::load_kube_config(options_.kubeconfig, &error);
+  if (!config) {
+    std::cerr << "sluice-operator: " << error << "\n";
+    return 2;
+  }
+  p.client = std::make_unique<kube::KubeClient>(*config);
+  auto version = p.client->get("/version");
+  if (!version.ok()) {
+    std::cerr << "sluice-operator: cannot reach the API server at " << config->server << " (" << config->source
+              << "): " << version.describe() << "\n";
+    return 1;
+  }
+  if (options_.runtime_namespace.empty()) options_.runtime_namespace = config->namespace_;
+  if (options_.leader_election_namespace.empty()) options_.leader_election_namespace = config->namespace_;
+
+  p.http = std::make_unique<server::HttpServer>(
+      p.io, server::HttpServerOptions{options_.metrics_bind, options_.metrics_port, 1 << 20, "metrics"},
+      [this](server::HttpRequest&& req, server::Responder respond) {
+        Parts& parts = *parts_;
+        if (req.path == "/healthz") return respond(server::text_response(200, "ok\n"));
+        if (req.path == "/readyz")
+          return respond(parts.running ? server::text_response(200, "ready\n")
+                                       : server::text_response(503, "starting\n"));
+        if (req.path == "/metrics") {
+          parts.metrics.kube_requests(parts.client->requests());
+          auto r = server::text_response(200, parts.metrics.scrape());
+          r.content_type = "text/plain; version=0.0.4";
+          return respond(std::move(r));
+        }
+        respond(server::text_response(404, "endpoints: /healthz /readyz /metrics\n"));
+      });
+  if (!p.http->listen(&error)) {
+    std::cerr << "sluice-operator: " << error << "\n";
+    return 1;
+  }
+  p.signals.async_wait([this](const boost::system::error_code& e, int) {
+    if (!e) stop();
+  });
+  p.io_thread = std::thread([this] { parts_->io.run(); });
+
+  if (!options_.runtime_urls.empty()) {
+    p.runtimes = std::make_unique<runtime_client::RuntimeSet>(options_.runtime_urls);
+  } else {
+    p.runtimes = std::make_unique<runtime_client::RuntimeSet>(*p.client, options_.runtime_namespace,
+                                                              options_.runtime_service, options_.runtime_admin_port);
+  }
+  p.events = std::make_unique<controller::EventRecorder>(*p.client, "sluice-operator");
+  std::cout << "sluice-operator 0.1.0\n"
+            << "  API server: " << config->server << " (" << config->source << ")\n"
+            << "  watching: " << (options_.watch_namespace.empty() ? "all namespaces" : options_.watch_namespace)
+            << "\n  runtimes: "
+            << (options_.runtime_urls.empty()
+                    ? "Service " + options_.runtime_namespace + "/" + options_.runtime_service
+                    : std::to_string(options_.runtime_urls.size()) + " fixed URL(s)")
+            << "\n  metrics and probes: http://" << options_.metrics_bind << ":" << metrics_port() << "\n";
+  std::cout.flush();
+  return 0;
+}
+
+void Operator::run() {
+  Parts& p = *parts_;
+  if (options_.leader_elect) {
+    char host[256] = {0};
+    gethostname(host, sizeof host - 1);
+    controller::LeaderElectionOptions lo;
+    lo.ns = options_.leader_election_namespace;
+    lo.name = options_.leader_election_id;
+    lo.identity = std::string(host) + "_" + uuid4().substr(0, 8);
+    p.elector = std::make_unique<controller::LeaderElector>(*p.client, lo);
+    std::cout << "sluice-operator: waiting for the lease " << lo.ns << "/" << lo.name << " as " << lo.identity << "\n";
+    std::cout.flush();
+    if (!p.elector->acquire(p.stopping)) return;
+    std::cout << "sluice-operator: leading\n";
+    std::cout.flush();
+  }
+  p.metrics.leader(true);
+
+  // Informers and controllers for every kind in the table.
+  for (auto& row : kind_table()) {
+    controller::InformerOptions io;
+    io.ns = options_.watch_namespace;
+    io.watch_timeout_seconds = options_.watch_timeout_seconds;
+    auto informer = std::make_unique<controller::Informer>(*p.client, row.type, io);
+    auto reconciler = row.make(p, *informer, options_);
+    controller::ControllerObserver observer{
+        [this](const std::string& kind, bool ok, double s) { parts_->metrics.reconciled(kind, ok, s); },
+        [this](const std::string& kind, size_t depth) { parts_->metrics.queue_depth(kind, depth); }};
+    auto ctl = std::make_unique<controller::Controller>(row.type.kind, *informer, *reconciler, options_.workers,
+                                                        options_.resync, observer);
+    informer->on_change([c = ctl.get()](const std::string& key) { c->enqueue(key); });
+    p.informers.push_back(std::move(informer));
+    p.reconcilers.push_back(std::move(reconciler));
+    p.controllers.push_back(std::move(ctl));
+  }
+  // A runtime that restarted or appeared may need everything re-applied.
+  p.runtimes->on_change([this] {
+    for (auto& c : parts_->controllers) c->enqueue_all();
+  });
+  for (auto& c : p.controllers) c->start();
+  for (auto& i : p.informers) i->start();
+  p.runtimes->start();
+  p.running = true;
+
+  bool lost = false;
+  std::thread holder;
+  if (p.elector) {
+    holder = std::thread([this, &lost] {
+      if (!parts_->elector->hold(parts_->stopping)) {
+        lost = true;
+        stop();
+      }
+    });
+  }
+  {
+    std::unique_lock lock(p.mu);
+    p.cv.wait(lock, [&] { return p.stopping.load(); });
+  }
+  p.running = false;
+  for (auto& c : p.controllers) c->stop();
+  for (auto& i : p.informers) i->stop();
+  p.runtimes->stop();
+  if (holder.joinable()) holder.join();
+  p.metrics.leader(false);
+  if (lost) {
+    // Another replica may be leading already: stop at once rather than act on stale state.
+    std::cerr << "sluice-operator: lost the leader lease; exiting\n";
+    std::_Exit(1);
+  }
+  std::cout << "sluice-operator: stopped\n";
+}
+
+void Operator::stop() {
+  std::lock_guard lock(parts_->mu);
+  parts_->stopping = true;
+  parts_->cv.notify_all();
+}
+
+}  // namespace sluice
