@@ -10,6 +10,8 @@ namespace sluice::controllers {
 using controller::ReconcileResult;
 using json = nlohmann::json;
 
+thread_local std::string QueueReconciler::last_error_;
+
 QueueReconciler::QueueReconciler(kube::KubeClient& client, controller::Informer& queues,
                                  runtime_client::RuntimeSet& runtimes, controller::EventRecorder& events,
                                  QueueControllerOptions options)
@@ -26,18 +28,19 @@ bool QueueReconciler::set_finalizers(const json& queue, const json& finalizers) 
 bool QueueReconciler::write_status(const json& queue, const json& status) {
   if (queue.contains("status") && queue["status"] == status) return true;  // nothing to write
   json patch = {{"status", status}};
-  return client_
-      .patch(kQueueType.object_path(controller::namespace_of(queue), controller::name_of(queue)) + "/status", patch)
-      .ok();
+  auto r = client_.patch(kQueueType.object_path(controller::namespace_of(queue), controller::name_of(queue)) + "/status",
+                         patch);
+  if (!r.ok()) last_error_ = r.describe();
+  return r.ok();
 }
 
 ReconcileResult QueueReconciler::not_ready(const json& queue, json status, const std::string& reason,
                                            const std::string& message, ReconcileResult then) {
   const int64_t generation = controller::generation_of(queue);
   status["observedGeneration"] = generation;
-  if (controller::set_condition(status, "Ready", false, reason, message, generation))
-    events_.warning(queue, reason, message);
-  if (!write_status(queue, status)) return ReconcileResult::failed("cannot write status");
+  const bool changed = controller::set_condition(status, "Ready", false, reason, message, generation);
+  if (!write_status(queue, status)) return ReconcileResult::failed("cannot write status: " + last_error_);
+  if (changed) events_.warning(queue, reason, message);  // once the new state is recorded
   return then;
 }
 
@@ -97,13 +100,16 @@ ReconcileResult QueueReconciler::reconcile(const std::string& key) {
   status["approximateNumberOfMessages"] = s.value("approximateNumberOfMessages", 0);
   status["approximateNumberOfMessagesNotVisible"] = s.value("approximateNumberOfMessagesNotVisible", 0);
   status["approximateNumberOfMessagesDelayed"] = s.value("approximateNumberOfMessagesDelayed", 0);
-  const bool first = !controller::find_condition(status, "Ready");
-  if (controller::set_condition(status, "Ready", true, "Reconciled",
-                                "Queue " + parsed.queue_name + " is served by " + runtime->name + ".", generation))
-    events_.normal(queue, first ? "Created" : "Reconciled",
+  const json* before = controller::find_condition(status, "Ready");
+  const bool was_ready = before && before->value("status", "") == "True";
+  const bool changed = controller::set_condition(status, "Ready", true, "Reconciled",
+                                                 "Queue " + parsed.queue_name + " is served by " + runtime->name + ".",
+                                                 generation);
+  if (!write_status(queue, status)) return ReconcileResult::failed("cannot write status: " + last_error_);
+  if (changed)
+    events_.normal(queue, was_ready ? "Updated" : "Ready",
                    "Queue " + parsed.queue_name + " is ready at " + s.value("url", "") + " (runtime " + runtime->name +
                        ", generation " + std::to_string(generation) + ").");
-  if (!write_status(queue, status)) return ReconcileResult::failed("cannot write status");
   return ReconcileResult::after(options_.depth_refresh);
 }
 

@@ -48,6 +48,7 @@ class QueueReconciler final : public controller::Reconciler {
   runtime_client::RuntimeSet& runtimes_;
   controller::EventRecorder& events_;
   QueueControllerOptions options_;
+  static thread_local std::string last_error_;  // of the last failed write, for the reconcile's error
 };
 
 }  // namespace sluice::controllers

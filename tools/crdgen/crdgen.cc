@@ -54,8 +54,8 @@ void conditions_prop(YAML::Emitter& out) {
   out << YAML::Key << "properties" << YAML::Value << YAML::BeginMap;
   string_prop(out, "type", "Condition type, e.g. Ready.");
   out << YAML::Key << "status" << YAML::Value << YAML::BeginMap << YAML::Key << "type" << YAML::Value << "string"
-      << YAML::Key << "enum" << YAML::Value << YAML::Flow << YAML::BeginSeq << "True" << "False" << "Unknown"
-      << YAML::EndSeq << YAML::EndMap;
+      << YAML::Key << "enum" << YAML::Value << YAML::Flow << YAML::BeginSeq << YAML::DoubleQuoted << "True"
+      << YAML::DoubleQuoted << "False" << YAML::DoubleQuoted << "Unknown" << YAML::EndSeq << YAML::EndMap;
   integer_prop(out, "observedGeneration", "The generation the condition describes.", 0);
   out << YAML::Key << "lastTransitionTime" << YAML::Value << YAML::BeginMap << YAML::Key << "type" << YAML::Value
       << "string" << YAML::Key << "format" << YAML::Value << "date-time" << YAML::EndMap;
@@ -214,7 +214,11 @@ void queue_crd(YAML::Emitter& out) {
       << YAML::EndMap;
   out << YAML::Key << "kind" << YAML::Value << YAML::BeginMap << YAML::Key << "type" << YAML::Value << "string"
       << YAML::EndMap;
+  // The only metadata a CRD schema may describe is name/generateName; naming it lets
+  // the root-level rules above read self.metadata.name.
   out << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "type" << YAML::Value << "object"
+      << YAML::Key << "properties" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value
+      << YAML::BeginMap << YAML::Key << "type" << YAML::Value << "string" << YAML::EndMap << YAML::EndMap
       << YAML::EndMap;
   out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap << YAML::Key << "type" << YAML::Value << "object"
       << YAML::Key << "properties" << YAML::Value;
