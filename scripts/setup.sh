@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_pkgs=(cmake ninja-build g++ pkg-config libboost-all-dev libcpprest-dev libyaml-cpp-dev
-            prometheus-cpp-dev nlohmann-json3-dev librocksdb-dev libgtest-dev libgmock-dev libssl-dev)
+            prometheus-cpp-dev nlohmann-json3-dev librocksdb-dev libgtest-dev libgmock-dev libssl-dev
+            libjemalloc-dev)
 test_pkgs=(awscli python3-boto3 unzip nginx-light wrk procps curl)
 
 want=("${build_pkgs[@]}")
