@@ -6,6 +6,7 @@
 
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <iostream>
 #include <thread>
 
@@ -14,6 +15,7 @@
 #include "operator/controller/informer.h"
 #include "operator/controller/leader_election.h"
 #include "operator/controllers/queue_controller.h"
+#include "operator/controllers/workerautoscaler_controller.h"
 #include "operator/kube/kube_client.h"
 #include "operator/operator_metrics.h"
 #include "operator/runtime/runtime_client.h"
@@ -44,11 +46,13 @@ struct Operator::Parts {
 namespace {
 
 // One row per kind the operator reconciles: adding a kind is a CRD, a
-// reconciler and a row here (docs/adding-a-kind.md).
+// reconciler and a row here (docs/adding-a-kind.md). Every kind's informer
+// exists before any reconciler is made, so reconcilers can read other kinds.
+using Informers = std::map<std::string, controller::Informer*>;
+
 struct KindRow {
   kube::ResourceType type;
-  std::function<std::unique_ptr<controller::Reconciler>(Operator::Parts&, controller::Informer&, const OperatorOptions&)>
-      make;
+  std::function<std::unique_ptr<controller::Reconciler>(Operator::Parts&, Informers&, const OperatorOptions&)> make;
 };
 
 }  // namespace
@@ -56,11 +60,19 @@ struct KindRow {
 static std::vector<KindRow> kind_table() {
   return {
       {controllers::kQueueType,
-       [](Operator::Parts& p, controller::Informer& informer, const OperatorOptions& o) {
+       [](Operator::Parts& p, Informers& informers, const OperatorOptions& o) {
          controllers::QueueControllerOptions qo;
          qo.depth_refresh = o.depth_refresh;
          qo.unreachable_grace = o.unreachable_grace;
-         return std::make_unique<controllers::QueueReconciler>(*p.client, informer, *p.runtimes, *p.events, qo);
+         return std::make_unique<controllers::QueueReconciler>(*p.client, *informers["Queue"], *p.runtimes,
+                                                               *p.events, qo);
+       }},
+      {controllers::kWorkerAutoscalerType,
+       [](Operator::Parts& p, Informers& informers, const OperatorOptions&) {
+         return std::make_unique<controllers::WorkerAutoscalerReconciler>(
+             *p.client, *informers["WorkerAutoscaler"], *informers["Queue"], *p.runtimes, *p.events,
+             [&p](const std::string& name, const std::string& help, const std::map<std::string, std::string>& labels,
+                  double value) { p.metrics.gauge(name, help, labels, value); });
        }},
   };
 }
@@ -158,19 +170,24 @@ void Operator::run() {
   p.metrics.leader(true);
 
   // Informers and controllers for every kind in the table.
-  for (auto& row : kind_table()) {
+  const auto rows = kind_table();
+  Informers informers;
+  for (const auto& row : rows) {
     controller::InformerOptions io;
     io.ns = options_.watch_namespace;
     io.watch_timeout_seconds = options_.watch_timeout_seconds;
-    auto informer = std::make_unique<controller::Informer>(*p.client, row.type, io);
-    auto reconciler = row.make(p, *informer, options_);
+    p.informers.push_back(std::make_unique<controller::Informer>(*p.client, row.type, io));
+    informers[row.type.kind] = p.informers.back().get();
+  }
+  for (const auto& row : rows) {
+    controller::Informer* informer = informers[row.type.kind];
+    auto reconciler = row.make(p, informers, options_);
     controller::ControllerObserver observer{
         [this](const std::string& kind, bool ok, double s) { parts_->metrics.reconciled(kind, ok, s); },
         [this](const std::string& kind, size_t depth) { parts_->metrics.queue_depth(kind, depth); }};
     auto ctl = std::make_unique<controller::Controller>(row.type.kind, *informer, *reconciler, options_.workers,
                                                         options_.resync, observer);
     informer->on_change([c = ctl.get()](const std::string& key) { c->enqueue(key); });
-    p.informers.push_back(std::move(informer));
     p.reconcilers.push_back(std::move(reconciler));
     p.controllers.push_back(std::move(ctl));
   }

@@ -126,6 +126,7 @@ int Sidecar::start() {
     std::cout << "  loaded " << loaded.loaded.size() << " resources from " << options_.manifests << ":\n";
     for (const auto& r : loaded.loaded)
       std::cout << "    " << r.resource << " -> " << options_.advertise_url << r.detail << "\n";
+    for (const auto& r : loaded.skipped) std::cout << "    " << r.resource << ": skipped (" << r.detail << ")\n";
   }
   std::cout.flush();
   return 0;

@@ -78,6 +78,14 @@ LoadResult load_manifests(const std::string& dir, queue::QueueService& queues, c
         result.errors.push_back(at + ": apiVersion must be " + std::string(kApiVersion) + ", got '" + api + "'");
         continue;
       }
+      if (kind == "WorkerAutoscaler") {
+        // Scales Deployments: there are none without a cluster. Same files, nothing to do here.
+        const YAML::Node m = node["metadata"];
+        const std::string n = m && m["name"] ? m["name"].as<std::string>() : "";
+        const std::string s_ns = m && m["namespace"] ? m["namespace"].as<std::string>() : "default";
+        result.skipped.push_back({file, kind, s_ns, n, kind + " " + s_ns + "/" + n, "reconciled by the operator"});
+        continue;
+      }
       if (kind != "Queue") {
         result.errors.push_back(at + ": unsupported kind '" + kind + "' (this sidecar serves: Queue)");
         continue;

@@ -32,6 +32,7 @@ struct LoadedResource {
 
 struct LoadResult {
   std::vector<LoadedResource> loaded;
+  std::vector<LoadedResource> skipped;  // kinds only the operator acts on (WorkerAutoscaler)
   std::vector<std::string> errors;  // "file: Queue ns/name: spec.field: message"
   bool ok() const { return errors.empty(); }
 };

@@ -7,9 +7,15 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <iostream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
+#include <regex>
+
+#include "operator/autoscaler/spec.h"
 #include "runtime/queue/attributes.h"
 
 namespace {
@@ -246,6 +252,119 @@ void queue_crd(YAML::Emitter& out) {
   out << YAML::EndMap << YAML::EndMap;                   // spec, document
 }
 
+// JSON schema fragments (the operator's spec tables) as YAML. Strings a YAML
+// reader would take for something else are quoted.
+void emit_json(YAML::Emitter& out, const nlohmann::json& v) {
+  static const std::regex kAmbiguous("^(true|false|True|False|yes|no|on|off|null|~|[-+]?[0-9.]+)$");
+  if (v.is_object()) {
+    out << YAML::BeginMap;
+    for (const auto& [k, x] : v.items()) {
+      out << YAML::Key << k << YAML::Value;
+      emit_json(out, x);
+    }
+    out << YAML::EndMap;
+  } else if (v.is_array()) {
+    bool scalars = std::all_of(v.begin(), v.end(), [](const nlohmann::json& x) { return x.is_primitive(); });
+    if (scalars) out << YAML::Flow;
+    out << YAML::BeginSeq;
+    for (const auto& x : v) emit_json(out, x);
+    out << YAML::EndSeq;
+  } else if (v.is_string()) {
+    const std::string s = v.get<std::string>();
+    if (std::regex_match(s, kAmbiguous)) out << YAML::DoubleQuoted;
+    out << s;
+  } else if (v.is_boolean()) {
+    out << v.get<bool>();
+  } else if (v.is_number_integer()) {
+    out << v.get<int64_t>();
+  } else if (v.is_number()) {
+    out << v.get<double>();
+  } else {
+    out << YAML::Null;
+  }
+}
+
+void workerautoscaler_crd(YAML::Emitter& out) {
+  using json = nlohmann::json;
+  json condition = {{"type", "object"},
+                    {"required", {"type", "status", "lastTransitionTime", "reason", "message"}},
+                    {"properties",
+                     {{"type", {{"type", "string"}}},
+                      {"status", {{"type", "string"}, {"enum", {"True", "False", "Unknown"}}}},
+                      {"observedGeneration", {{"type", "integer"}, {"minimum", 0}}},
+                      {"lastTransitionTime", {{"type", "string"}, {"format", "date-time"}}},
+                      {"reason", {{"type", "string"}}},
+                      {"message", {{"type", "string"}}}}}};
+  json status = {
+      {"type", "object"},
+      {"properties",
+       {{"observedGeneration", {{"type", "integer"}}},
+        {"conditions",
+         {{"type", "array"}, {"x-kubernetes-list-type", "map"}, {"x-kubernetes-list-map-keys", {"type"}},
+          {"description", "Ready (polling works), Active (a backlog above its activation threshold), Fallback."},
+          {"items", condition}}},
+        {"currentReplicas", {{"type", "integer"}, {"description", "Replicas of the target after the last poll."}}},
+        {"desiredReplicas", {{"type", "integer"}, {"description", "Replicas the last poll asked for."}}},
+        {"readyReplicas", {{"type", "integer"}, {"description", "Ready pods of the target (its capacity)."}}},
+        {"backlog", {{"type", "integer"}, {"description", "The backlog acted on at the last poll."}}},
+        {"backlogPerReplica", {{"type", "integer"}, {"description", "backlog / ready replicas."}}},
+        {"lastActiveTime", {{"type", "string"}, {"format", "date-time"}}},
+        {"lastScaleTime", {{"type", "string"}, {"format", "date-time"}}},
+        {"lastScaleReason", {{"type", "string"}}}}}};
+  auto column = [](const char* name, const char* type, const char* path, const char* description, int priority = 0) {
+    json c = {{"name", name}, {"type", type}, {"jsonPath", path}, {"description", description}};
+    if (priority) c["priority"] = priority;
+    return c;
+  };
+  json crd = {
+      {"apiVersion", "apiextensions.k8s.io/v1"},
+      {"kind", "CustomResourceDefinition"},
+      {"metadata", {{"name", "workerautoscalers.sluice.io"}, {"labels", {{"app.kubernetes.io/part-of", "sluice"}}}}},
+      {"spec",
+       {{"group", "sluice.io"},
+        {"scope", "Namespaced"},
+        {"names",
+         {{"kind", "WorkerAutoscaler"},
+          {"listKind", "WorkerAutoscalerList"},
+          {"plural", "workerautoscalers"},
+          {"singular", "workerautoscaler"},
+          {"shortNames", {"wa"}},
+          {"categories", {"sluice"}}}},
+        {"versions",
+         {{{"name", "v1alpha1"},
+           {"served", true},
+           {"storage", true},
+           {"subresources", {{"status", json::object()}}},
+           {"additionalPrinterColumns",
+            {column("Target", "string", ".spec.scaleTargetRef.name", "The scaled workload"),
+             column("Min", "integer", ".spec.minReplicas", "Fewest replicas"),
+             column("Max", "integer", ".spec.maxReplicas", "Most replicas"),
+             column("Replicas", "integer", ".status.currentReplicas", "Current replicas"),
+             column("Desired", "integer", ".status.desiredReplicas", "Replicas the last poll asked for"),
+             column("Backlog", "integer", ".status.backlog", "Backlog at the last poll"),
+             column("Active", "string", ".status.conditions[?(@.type==\"Active\")].status", "Backlog above activation"),
+             column("Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status", "Polling works"),
+             column("Age", "date", ".metadata.creationTimestamp", "Age"),
+             column("Ready-Pods", "integer", ".status.readyReplicas", "Ready pods", 1),
+             column("Per-Replica", "integer", ".status.backlogPerReplica", "Backlog per ready replica", 1),
+             column("Fallback", "string", ".status.conditions[?(@.type==\"Fallback\")].status", "Metrics unavailable", 1),
+             column("Last-Active", "date", ".status.lastActiveTime", "Last time a backlog was above activation", 1),
+             column("Last-Scale", "date", ".status.lastScaleTime", "Time of the last scale", 1),
+             column("Reason", "string", ".status.lastScaleReason", "Why it last scaled", 1)}},
+           {"schema",
+            {{"openAPIV3Schema",
+              {{"type", "object"},
+               {"description", "Scales a workload from queue backlog, like an Auto Scaling group's target-tracking "
+                               "policy (backlog per replica), down to zero."},
+               {"properties",
+                {{"apiVersion", {{"type", "string"}}},
+                 {"kind", {{"type", "string"}}},
+                 {"metadata", {{"type", "object"}}},
+                 {"spec", sluice::autoscaler::spec_schema()},
+                 {"status", status}}}}}}}}}}}}};
+  emit_json(out, crd);
+}
+
 // The reference page of the Queue resource, from the same table.
 void queue_doc(std::ostream& out) {
   const sluice::queue::QueueAttributes defaults;
@@ -314,8 +433,10 @@ int main(int argc, char** argv) {
   }
   if (kind == "queue") {
     queue_crd(out);
+  } else if (kind == "workerautoscaler") {
+    workerautoscaler_crd(out);
   } else {
-    std::cerr << "usage: sluice-crdgen queue|queue-doc\n";
+    std::cerr << "usage: sluice-crdgen queue|queue-doc|workerautoscaler\n";
     return 2;
   }
   std::cout << "# Generated by sluice-crdgen " << kind << " from the engine's spec table; do not edit.\n"

@@ -102,6 +102,16 @@ TEST_F(ManifestLoaderTest, NothingIsAppliedWhenAnyDocumentIsWrong) {
   EXPECT_TRUE(queues.all().empty());
 }
 
+TEST_F(ManifestLoaderTest, OperatorOnlyKindsAreSkippedNotRefused) {
+  write("a.yaml", std::string(kDlq) + "---\napiVersion: sluice.io/v1alpha1\nkind: WorkerAutoscaler\n"
+                  "metadata: {name: w, namespace: shop}\nspec: {maxReplicas: 3}\n");
+  auto r = load();
+  ASSERT_TRUE(r.ok()) << errors(r);
+  EXPECT_EQ(r.loaded.size(), 1u);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].resource, "WorkerAutoscaler shop/w");
+}
+
 TEST_F(ManifestLoaderTest, MissingDeadLetterQueuesAndDuplicatesAreReported) {
   write("a.yaml", R"(apiVersion: sluice.io/v1alpha1
 kind: Queue
