@@ -30,12 +30,6 @@ Json status_json(const ApiError& e) {
   return s;
 }
 
-Json success_status(const Json& details) {
-  Json s = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", Json::object()}, {"status", "Success"}};
-  if (!details.is_null()) s["details"] = details;
-  return s;
-}
-
 ApiError bad_request(std::string message) { return make(400, "BadRequest", std::move(message)); }
 
 ApiError not_found(std::string_view resource, std::string_view group, std::string_view plural,

@@ -28,7 +28,6 @@ struct ApiError {
 };
 
 Json status_json(const ApiError& e);
-Json success_status(const Json& details);
 
 // `resource` is the group-qualified plural ("queues.sluice.io", "pods").
 ApiError bad_request(std::string message);

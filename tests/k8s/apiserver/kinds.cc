@@ -59,6 +59,12 @@ std::vector<ResourceType> make_builtins() {
                    {.name = "Up-to-date", .type = "integer", .json_path = ".status.updatedReplicas"},
                    {.name = "Available", .type = "integer", .json_path = ".status.availableReplicas"}},
        .pod_spec_path = "spec.template.spec", .fields = kSpecStatus},
+      {.group = "apps", .version = "v1", .plural = "replicasets", .singular = "replicaset", .kind = "ReplicaSet",
+       .short_names = {"rs"}, .categories = {"all"}, .status_subresource = true, .scale = kReplicas,
+       .columns = {{.name = "Desired", .type = "integer", .json_path = ".spec.replicas"},
+                   {.name = "Current", .type = "integer", .json_path = ".status.replicas"},
+                   {.name = "Ready", .type = "integer", .json_path = ".status.readyReplicas"}},
+       .pod_spec_path = "spec.template.spec", .fields = kSpecStatus},
       {.group = "apps", .version = "v1", .plural = "statefulsets", .singular = "statefulset",
        .kind = "StatefulSet", .short_names = {"sts"}, .categories = {"all"}, .status_subresource = true,
        .scale = kReplicas,
@@ -166,13 +172,6 @@ TypePtr Registry::find(const std::string& group, const std::string& version, con
 TypePtr Registry::find_any_version(const std::string& storage_key) const {
   for (const auto& t : all()) {
     if (t->storage_key() == storage_key) return t;
-  }
-  return nullptr;
-}
-
-TypePtr Registry::find_kind(const std::string& group, const std::string& version, const std::string& kind) const {
-  for (const auto& t : all()) {
-    if (t->group == group && t->version == version && t->kind == kind) return t;
   }
   return nullptr;
 }

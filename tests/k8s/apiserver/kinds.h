@@ -53,8 +53,8 @@ struct ResourceType {
   std::vector<std::string> field_labels;   // fieldSelector labels besides metadata.name/namespace
   // CRD-backed only:
   std::string crd_name;
-  bool storage_version = false;
   std::shared_ptr<const Schema> schema;
+  std::string openapi_schema;  // the version's openAPIV3Schema as JSON text (for /openapi/v3)
 
   std::string api_version() const { return group.empty() ? version : group + "/" + version; }
   // "queues.sluice.io" or "pods": how errors name the resource.
@@ -77,7 +77,6 @@ class Registry {
   TypePtr find(const std::string& group, const std::string& version, const std::string& plural) const;
   // Any served version of a resource (for storage-level work such as namespace cleanup).
   TypePtr find_any_version(const std::string& storage_key) const;
-  TypePtr find_kind(const std::string& group, const std::string& version, const std::string& kind) const;
   // Every served type: built-ins first, then CRD types (preferred version first per group).
   std::vector<TypePtr> all() const;
   // Versions served for `group`, preferred first.

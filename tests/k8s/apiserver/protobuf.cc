@@ -145,12 +145,24 @@ bool object_meta(std::string_view data, Json& meta, std::string& error) {
         if (!f.bytes.empty()) meta[kNames[f.number]] = std::string(f.bytes);
         return true;
       }
+      case 4:   // selfLink
+      case 9:   // deletionTimestamp
+      case 10:  // deletionGracePeriodSeconds
+        return true;  // server-managed: the API server ignores them on writes too
       case 7:
         if (!want(f, 0, err)) return false;
-        meta["generation"] = static_cast<int64_t>(f.varint);
+        if (f.varint) meta["generation"] = static_cast<int64_t>(f.varint);
         return true;
-      case 8:
-        return time_of(f, meta["creationTimestamp"], err);
+      case 8: {
+        Json ignored;  // creationTimestamp is set by the server
+        return time_of(f, ignored, err);
+      }
+      case 17:
+        if (!f.bytes.empty()) {
+          err = "managedFields in protobuf bodies are not supported by the Sluice test API server; send JSON";
+          return false;
+        }
+        return true;
       case 11:
         return map_entry(f, object_member(meta, "labels"), false, err);
       case 12:
@@ -177,7 +189,7 @@ bool decode_secret(std::string_view raw, Json& obj, std::string& error) {
     switch (f.number) {
       case 1: return want(f, 2, err) && object_meta(f.bytes, obj["metadata"], err);
       case 2: return map_entry(f, object_member(obj, "data"), true, err);
-      case 3: if (!want(f, 2, err)) return false; obj["type"] = std::string(f.bytes); return true;
+      case 3: if (!want(f, 2, err)) return false; if (!f.bytes.empty()) obj["type"] = std::string(f.bytes); return true;
       case 4: return map_entry(f, object_member(obj, "stringData"), false, err);
       case 5: if (!want(f, 0, err)) return false; obj["immutable"] = f.varint != 0; return true;
       default: return false;

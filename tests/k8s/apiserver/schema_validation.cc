@@ -266,6 +266,7 @@ struct Validator {
 
 struct Compiler {
   std::optional<SchemaError> failure;
+  int value_validation_depth = 0;  // inside allOf/anyOf/oneOf/not, where types may be omitted
 
   std::shared_ptr<Schema> fail(bool unsupported, FieldError e) {
     if (!failure) failure = SchemaError{unsupported, std::move(e)};
@@ -326,7 +327,8 @@ struct Compiler {
     s->min_properties = count(j, "minProperties", path);
     s->max_properties = count(j, "maxProperties", path);
     if (failure) return nullptr;
-    if (s->type.empty() && !s->int_or_string && !s->preserve_unknown_fields && path.find(".properties[") != std::string::npos) {
+    if (s->type.empty() && !s->int_or_string && !s->preserve_unknown_fields && value_validation_depth == 0 &&
+        path.find(".properties[") != std::string::npos) {
       return fail(false, field_required(child(path, "type"), "must not be empty for specified object fields"));
     }
     if (const Json* p = find(j, "pattern")) {
@@ -387,14 +389,18 @@ struct Compiler {
       if (!list) continue;
       if (!list->is_array()) return fail(false, field_invalid(child(path, k), *list, "must be a list"));
       auto& dest = std::string(k) == "allOf" ? s->all_of : std::string(k) == "anyOf" ? s->any_of : s->one_of;
+      ++value_validation_depth;
       for (size_t i = 0; i < list->size(); ++i) {
         auto c = compile((*list)[i], child(path, k) + "[" + std::to_string(i) + "]");
         if (!c) return nullptr;
         dest.push_back(c);
       }
+      --value_validation_depth;
     }
     if (const Json* n = find(j, "not")) {
+      ++value_validation_depth;
       s->not_schema = compile(*n, child(path, "not"));
+      --value_validation_depth;
       if (!s->not_schema) return nullptr;
     }
     s->list_type = string_at(j, {"x-kubernetes-list-type"});

@@ -178,13 +178,6 @@ bool FieldSelector::matches(const Json& object) const {
   return true;
 }
 
-const std::string* FieldSelector::name() const {
-  for (const auto& r : reqs_) {
-    if (r.field == "metadata.name" && !r.negate) return &r.value;
-  }
-  return nullptr;
-}
-
 std::string label_selector_string(const Json& selector) {
   std::string out;
   auto add = [&](const std::string& term) { out += (out.empty() ? "" : ",") + term; };

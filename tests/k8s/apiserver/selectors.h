@@ -33,8 +33,6 @@ class FieldSelector {
   static Result<FieldSelector, std::string> parse(std::string_view text,
                                                   const std::vector<std::string>& allowed);
   bool matches(const Json& object) const;
-  // The name an equality on metadata.name pins, if any.
-  const std::string* name() const;
 
  private:
   struct Requirement {
