@@ -76,7 +76,8 @@ class QueueOperatorTest(unittest.TestCase):
         # kubectl get sluice shows state and depth (visible + in flight).
         def shows_depth():
             out = self.api.kubectl("get", "sluice", "-n", "shop").stdout
-            line = next((l for l in out.splitlines() if l.startswith("orders ")), "")
+            # With several kinds in the category, names carry their kind: queue.sluice.io/orders.
+            line = next((l for l in out.splitlines() if l.split()[:1] in (["orders"], ["queue.sluice.io/orders"])), "")
             return line.split()[1:4] == ["True", "0", "1"] and line
         wait_for(shows_depth, 10, "kubectl get sluice to show orders with one message in flight")
 
