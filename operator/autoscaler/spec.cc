@@ -150,6 +150,14 @@ Spec parse_spec(const json& spec, std::vector<SpecError>& errors) {
         trigger.activation_backlog = a.get<int64_t>();
       }
     }
+    if (q.contains("targetInFlightPerReplica")) {
+      const json& v = q["targetInFlightPerReplica"];
+      if (!v.is_number() || v.get<double>() <= 0) {
+        r.error(qp + "targetInFlightPerReplica", "must be a number greater than 0");
+      } else {
+        trigger.target_in_flight_per_replica = v.get<double>();
+      }
+    }
     r.boolean(q, qp, "includeInFlight", trigger.include_in_flight);
     r.boolean(q, qp, "includeDelayed", trigger.include_delayed);
     out.triggers.push_back(std::move(trigger));
@@ -196,6 +204,10 @@ json spec_schema() {
         {"activationBacklog",
          {{"type", "integer"}, {"minimum", 0}, {"default", 0},
           {"description", "Go from 0 to 1 replica once the backlog exceeds this."}}},
+        {"targetInFlightPerReplica",
+         {{"type", "number"}, {"exclusiveMinimum", true}, {"minimum", 0},
+          {"description", "Optional scale-in floor: never fewer than in-flight messages / this many replicas "
+                          "(set it to the messages one replica works on at once)."}}},
         {"includeInFlight",
          {{"type", "boolean"}, {"default", true}, {"description", "Count received, not yet deleted messages."}}},
         {"includeDelayed",

@@ -18,6 +18,9 @@ struct QueueTrigger {
   int64_t activation_backlog = 0;      // 0 -> 1 once the backlog exceeds this
   bool include_in_flight = true;
   bool include_delayed = false;
+  // Optional scale-in floor: keep ceil(in flight / this) replicas. Replicas busy
+  // with messages are capacity the backlog alone does not show once they keep up.
+  std::optional<double> target_in_flight_per_replica;
 };
 
 struct ScalingRules {

@@ -7,6 +7,7 @@ namespace sluice::autoscaler {
 namespace {
 
 constexpr double kTolerance = 0.1;
+constexpr double kScaleInMargin = 0.9;  // scale in only to counts that would sit at 90% of the target
 
 int ceil_div(double backlog, double target) { return int(std::ceil(backlog / target - 1e-9)); }
 
@@ -63,8 +64,13 @@ Decision TargetTracker::decide(const Spec& spec, const Observation& obs) {
   }
   failures_ = 0;
 
+  // First sight: seed the window with the replicas found, so that neither a
+  // restarted operator nor a new autoscaler scales in on a single read.
+  if (recommendations_.empty() && current > 0) recommendations_.push_back({now, current, current});
+
   // 2. One recommendation per trigger; the largest wins.
   int recommendation = 0;
+  int down_floor = 0;  // the scale-in recommendation: with the margin and the in-flight floors
   bool busy = false;
   for (size_t i = 0; i < spec.triggers.size(); ++i) {
     const QueueTrigger& t = spec.triggers[i];
@@ -82,6 +88,9 @@ Decision TargetTracker::decide(const Spec& spec, const Observation& obs) {
       recommendation = rec;
       d.backlog = metric;
     }
+    int down = rec == current ? current : ceil_div(metric, t.target_backlog_per_replica * kScaleInMargin);
+    if (t.target_in_flight_per_replica) down = std::max(down, ceil_div(double(q.in_flight), *t.target_in_flight_per_replica));
+    down_floor = std::max(down_floor, down);
   }
   d.backlog_per_replica = d.backlog / std::max(capacity, 1);
   if (busy) last_busy_ = now;
@@ -105,21 +114,24 @@ Decision TargetTracker::decide(const Spec& spec, const Observation& obs) {
       return d;
     }
     if (recommendation == 0) recommendation = 1;  // N -> 1 first; 1 -> 0 only after the cooldown
+    if (down_floor == 0) down_floor = 1;
   }
   recommendation = std::clamp(recommendation, spec.min_replicas, spec.max_replicas);
+  down_floor = std::clamp(std::max(down_floor, 0), spec.min_replicas, spec.max_replicas);
+  if (current == 0) down_floor = recommendation;
 
   // 4. Stabilization: up to the lowest recommendation of the up window, down
-  // to the highest of the down window.
-  recommendations_.emplace_back(now, recommendation);
+  // to the highest scale-in recommendation of the down window.
+  recommendations_.push_back({now, recommendation, down_floor});
   const auto& up = spec.behavior.scale_up;
   const auto& down = spec.behavior.scale_down;
   const TimeMs keep = std::max(up.stabilization_window_seconds, down.stabilization_window_seconds) * TimeMs(1000);
   // A window holds the recommendations made strictly after now - window (as the HPA's cutoff).
-  while (!recommendations_.empty() && recommendations_.front().first <= now - keep) recommendations_.pop_front();
-  int up_rec = recommendation, down_rec = recommendation;
-  for (const auto& [at, rec] : recommendations_) {
-    if (at > now - up.stabilization_window_seconds * TimeMs(1000)) up_rec = std::min(up_rec, rec);
-    if (at > now - down.stabilization_window_seconds * TimeMs(1000)) down_rec = std::max(down_rec, rec);
+  while (!recommendations_.empty() && recommendations_.front().at <= now - keep) recommendations_.pop_front();
+  int up_rec = recommendation, down_rec = recommendations_.back().down;
+  for (const auto& r : recommendations_) {
+    if (r.at > now - up.stabilization_window_seconds * TimeMs(1000)) up_rec = std::min(up_rec, r.up);
+    if (r.at > now - down.stabilization_window_seconds * TimeMs(1000)) down_rec = std::max(down_rec, r.down);
   }
   int desired = current;
   if (desired < up_rec) desired = up_rec;

@@ -8,7 +8,12 @@
 //   largest wins; unchanged while backlog / (target x ready replicas) is within
 //   10% of 1; scale up to the lowest recommendation of the up window and by at
 //   most max(+pods, +percent) per period; scale down to the highest
-//   recommendation of the down window and by at most the down limits; clamp to
+//   recommendation of the down window — counted with a 10% margin (a replica
+//   goes only when the rest would sit at 90% of the target, as AWS's scale-in
+//   alarm does) and never below the in-flight floor when one is set — and by
+//   at most the down limits; the window starts seeded with the replicas found
+//   at first sight (as the HPA does), so a restarted operator does not scale
+//   in on one noisy read; clamp to
 //   [min, max]; 0 -> 1 as soon as the backlog exceeds the activation threshold;
 //   N -> 1 -> 0, the last step only after the cooldown with nothing visible or
 //   in flight, counted from when the autoscaler first saw the target (never
@@ -66,7 +71,12 @@ class TargetTracker {
   int limit_up(const ScalingRules& rules, int current, TimeMs now) const;
   int limit_down(const ScalingRules& rules, int current, TimeMs now) const;
 
-  std::deque<std::pair<TimeMs, int>> recommendations_;
+  struct Recommendation {
+    TimeMs at;
+    int up;    // replicas the backlog needs
+    int down;  // replicas it needs counted with the scale-in margin and floors
+  };
+  std::deque<Recommendation> recommendations_;
   std::deque<Change> changes_;
   TimeMs last_busy_;
   std::optional<TimeMs> last_active_;

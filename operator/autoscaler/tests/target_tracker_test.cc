@@ -92,7 +92,31 @@ TEST(TargetTracker, ScaleDownWaitsForTheWindowAndTakesItsHighest) {
   Sim sim(spec_with(1, 50), 10);
   sim.poll(1000);
   for (int i = 0; i < 19; ++i) EXPECT_EQ(sim.poll(300).desired, 10) << i;  // 285 s < 300 s window
-  EXPECT_EQ(sim.poll(300).desired, 3);                                     // window now all 3s
+  // The window now holds only 300s: scale in to the count that sits at 90% of
+  // the target (ceil(300 / 90) = 4), not to the bare 3.
+  EXPECT_EQ(sim.poll(300).desired, 4);
+}
+
+TEST(TargetTracker, ARestartedTrackerDoesNotScaleInOnItsFirstRead) {
+  // An operator restart (or a new autoscaler over a running Deployment): the
+  // window starts with the replicas found, so one low, noisy read changes nothing.
+  auto spec = spec_with(1, 50);
+  TargetTracker fresh(0);
+  auto d = fresh.decide(spec, {15'000, 12, 12, {QueueDepth{900, 0, 0}}});
+  EXPECT_EQ(d.desired, 12);
+}
+
+TEST(TargetTracker, TheInFlightFloorKeepsBusyReplicas) {
+  // Workers that keep up leave little waiting: the backlog alone would ask for
+  // one replica while ten are busy. The floor keeps them.
+  auto spec = spec_with(1, 50);
+  spec.behavior.scale_down.stabilization_window_seconds = 0;
+  spec.triggers[0].target_in_flight_per_replica = 10;
+  Sim sim(spec, 10);
+  EXPECT_EQ(sim.poll(/*visible=*/5, /*in_flight=*/100).desired, 10);
+  EXPECT_EQ(sim.poll(5, 40).desired, 4);
+  // It is a floor for scaling in, never a reason to scale out.
+  EXPECT_EQ(sim.poll(0, 400).desired, 4);  // metric 400 / target 100: 4, whatever the floor says
 }
 
 TEST(TargetTracker, RampsFollowTheLoad) {
