@@ -112,9 +112,9 @@ int Operator::start() {
       [this](server::HttpRequest&& req, server::Responder respond) {
         Parts& parts = *parts_;
         if (req.path == "/healthz") return respond(server::text_response(200, "ok\n"));
-        if (req.path == "/readyz")
-          return respond(parts.running ? server::text_response(200, "ready\n")
-                                       : server::text_response(503, "starting\n"));
+        // Ready once connected: a standby waiting for the lease is ready too (as in
+        // controller-runtime), or a Deployment of two could never finish a rollout.
+        if (req.path == "/readyz") return respond(server::text_response(200, "ready\n"));
         if (req.path == "/metrics") {
           parts.metrics.kube_requests(parts.client->requests());
           auto r = server::text_response(200, parts.metrics.scrape());

@@ -27,6 +27,18 @@ Informer::Informer(kube::KubeClient& client, kube::ResourceType type, InformerOp
 
 Informer::~Informer() { stop(); }
 
+bool Informer::same_but_status(const json& before, const json& after) {
+  auto strip = [](json o) {
+    o.erase("status");
+    if (o.contains("metadata")) {
+      o["metadata"].erase("resourceVersion");
+      o["metadata"].erase("managedFields");
+    }
+    return o;
+  };
+  return strip(before) == strip(after);
+}
+
 std::string Informer::key_of(const json& object) {
   const json& meta = object.contains("metadata") ? object["metadata"] : json::object();
   std::string ns = meta.value("namespace", "");
@@ -120,15 +132,20 @@ void Informer::run() {
           if (object.contains("metadata")) rv = object["metadata"].value("resourceVersion", rv);
           if (type == "BOOKMARK") return;
           const std::string key = key_of(object);
+          bool matters = true;
           {
             std::lock_guard lock(mu_);
             if (type == "DELETED") {
               cache_.erase(key);
             } else {
+              auto it = cache_.find(key);
+              matters = it == cache_.end() || !same_but_status(it->second, object);
               cache_[key] = object;
             }
           }
-          if (on_change_) on_change_(key);
+          // A controller's own status write comes back as an event; reacting to it
+          // would only loop. Spec, metadata and deletions still count.
+          if (on_change_ && matters) on_change_(key);
         },
         stop_);
     if (gone || r.status == 410) {

@@ -3,7 +3,8 @@
 // work: list (remembering the collection's resourceVersion), then watch from it,
 // keeping a local copy of every object and reporting each changed key. When the
 // server answers a watch with 410 Gone (the version is too old), it lists again
-// and reports every key, including the ones that vanished meanwhile. Broken
+// and reports every key, including the ones that vanished meanwhile. Updates that
+// change only an object's status are cached but not reported. Broken
 // connections are retried with a capped exponential backoff.
 //
 // Lifecycle: start() runs the loop on its own thread; stop() ends it (the watch
@@ -52,6 +53,8 @@ class Informer {
   uint64_t relists() const { return relists_.load(); }
 
   static std::string key_of(const json& object);
+  // True when two versions of an object differ only in status (and bookkeeping).
+  static bool same_but_status(const json& before, const json& after);
 
  private:
   void run();

@@ -79,6 +79,7 @@ ReconcileResult WorkerAutoscalerReconciler::reconcile(const std::string& key) {
   if (!cached) {
     std::lock_guard lock(mu_);
     trackers_.erase(key);
+    last_poll_.erase(key);
     return ReconcileResult::done();
   }
   const json& wa = *cached;
@@ -105,6 +106,16 @@ ReconcileResult WorkerAutoscalerReconciler::reconcile(const std::string& key) {
     return ReconcileResult::done();
   }
   const auto poll = std::chrono::seconds(spec.behavior.polling_interval_seconds);
+  // One read per polling interval, however often the key comes round (resyncs,
+  // spec edits): the tracker's windows and failure counts are per poll.
+  {
+    std::lock_guard lock(mu_);
+    auto& last = last_poll_[key];
+    const int64_t now = now_ms();
+    if (last.generation == generation && now - last.at < int64_t(spec.behavior.polling_interval_seconds) * 1000 - 50)
+      return ReconcileResult::after(std::chrono::milliseconds(last.at + int64_t(spec.behavior.polling_interval_seconds) * 1000 - now));
+    last = {now, generation};
+  }
 
   // The target: its replicas through /scale, its ready pods from its status.
   const kube::ResourceType target = scale_target_type(spec.target.api_version, spec.target.kind);

@@ -45,6 +45,11 @@ class WorkerAutoscalerReconciler final : public controller::Reconciler {
   GaugeSink gauges_;
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<autoscaler::TargetTracker>> trackers_;
+  struct LastPoll {
+    int64_t at = 0;
+    int64_t generation = -1;
+  };
+  std::map<std::string, LastPoll> last_poll_;
 };
 
 // The REST resource of a scale target (Deployment -> deployments in apps/v1).
