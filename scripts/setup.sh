@@ -27,7 +27,7 @@ fi
 
 if [[ "${1:-}" == "--test" ]]; then
   # JavaScript clients and tools, pinned by each folder's package-lock.json.
-  for dir in tests/js bench tests/k8s; do
+  for dir in tests/js bench tests/k8s tests/helm; do
     if [[ -f "$dir/package-lock.json" ]]; then
       if [[ ! -d "$dir/node_modules" || "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]]; then
         echo "setup: npm ci in $dir"
