@@ -1,6 +1,5 @@
 #include "operator/operator.h"
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <unistd.h>
 
@@ -29,10 +28,9 @@ struct Operator::Parts {
   std::unique_ptr<runtime_client::RuntimeSet> runtimes;
   std::unique_ptr<controller::EventRecorder> events;
   OperatorMetrics metrics;
-  boost::asio::io_context io;
-  boost::asio::signal_set signals{io, SIGINT, SIGTERM};
+  server::IoLoops loops{1};  // the metrics and probes server, and signals
+  boost::asio::signal_set signals{loops.main(), SIGINT, SIGTERM};
   std::unique_ptr<server::HttpServer> http;
-  std::thread io_thread;
   std::vector<std::unique_ptr<controller::Informer>> informers;
   std::vector<std::unique_ptr<controller::Reconciler>> reconcilers;
   std::vector<std::unique_ptr<controller::Controller>> controllers;
@@ -81,10 +79,8 @@ Operator::Operator(OperatorOptions options) : options_(std::move(options)), part
 
 Operator::~Operator() {
   stop();
-  if (parts_->io_thread.joinable()) {
-    parts_->io.stop();
-    parts_->io_thread.join();
-  }
+  parts_->loops.stop();
+  parts_->loops.join();
 }
 
 uint16_t Operator::metrics_port() const { return parts_->http ? parts_->http->port() : 0; }
@@ -108,7 +104,7 @@ int Operator::start() {
   if (options_.leader_election_namespace.empty()) options_.leader_election_namespace = config->namespace_;
 
   p.http = std::make_unique<server::HttpServer>(
-      p.io, server::HttpServerOptions{options_.metrics_bind, options_.metrics_port, 1 << 20, "metrics"},
+      p.loops, server::HttpServerOptions{options_.metrics_bind, options_.metrics_port, 1 << 20, "metrics"},
       [this](server::HttpRequest&& req, server::Responder respond) {
         Parts& parts = *parts_;
         if (req.path == "/healthz") return respond(server::text_response(200, "ok\n"));
@@ -130,7 +126,7 @@ int Operator::start() {
   p.signals.async_wait([this](const boost::system::error_code& e, int) {
     if (!e) stop();
   });
-  p.io_thread = std::thread([this] { parts_->io.run(); });
+  p.loops.start();
 
   if (!options_.runtime_urls.empty()) {
     p.runtimes = std::make_unique<runtime_client::RuntimeSet>(options_.runtime_urls);

@@ -16,14 +16,18 @@
 #include "sidecar/manifests/manifest_loader.h"
 #include "sidecar/metrics/metrics.h"
 #include "sidecar/metrics/sqs_metrics.h"
+#include "sidecar/metrics/store_metrics.h"
 #include "sidecar/server/asio_scheduler.h"
 #include "sidecar/server/http_server.h"
+#include "sidecar/server/io_loops.h"
 #include "sidecar/sqs/sqs_api.h"
 
 namespace sluice {
 
 struct Sidecar::Parts {
-  boost::asio::io_context io;
+  explicit Parts(int threads) : loops(threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()))) {}
+  server::IoLoops loops;
+  boost::asio::io_context& io = loops.main();
   SystemClock clock;
   server::AsioScheduler scheduler{io, clock};
   std::unique_ptr<storage::RocksStore> store;
@@ -40,10 +44,10 @@ struct Sidecar::Parts {
   bool stop_requested = false;
 };
 
-Sidecar::Sidecar(SidecarOptions options) : options_(std::move(options)), parts_(std::make_unique<Parts>()) {}
+Sidecar::Sidecar(SidecarOptions options) : options_(std::move(options)), parts_(std::make_unique<Parts>(options_.threads)) {}
 
 Sidecar::~Sidecar() {
-  if (!threads_.empty()) shutdown();
+  if (started_) shutdown();
 }
 
 uint16_t Sidecar::port() const { return parts_->api_server ? parts_->api_server->port() : 0; }
@@ -87,9 +91,10 @@ int Sidecar::start() {
   }
 
   p.metrics.add_collectable(metrics::make_sqs_collector(*p.queues));
+  p.metrics.add_collectable(metrics::make_store_collector(*p.store));
   p.sqs = std::make_unique<sqs::SqsApi>(*p.queues, sqs::SqsConfig{options_.region, options_.account_id}, p.metrics);
   p.api_server = std::make_unique<server::HttpServer>(
-      p.io, server::HttpServerOptions{options_.bind, options_.port, size_t(32) << 20, "aws"},
+      p.loops, server::HttpServerOptions{options_.bind, options_.port, size_t(32) << 20, "aws"},
       [this](server::HttpRequest&& req, server::Responder respond) {
         parts_->sqs->handle(std::move(req), std::move(respond));
       });
@@ -102,7 +107,7 @@ int Sidecar::start() {
       *p.queues, p.metrics,
       admin::AdminConfig{options_.region, fixed_account, options_.advertise_url, options_.to_json()});
   p.admin_server = std::make_unique<server::HttpServer>(
-      p.io, server::HttpServerOptions{options_.bind, options_.admin_port, size_t(4) << 20, "admin"},
+      p.loops, server::HttpServerOptions{options_.bind, options_.admin_port, size_t(4) << 20, "admin"},
       [this](server::HttpRequest&& req, server::Responder respond) {
         parts_->admin->handle(std::move(req), std::move(respond));
       });
@@ -114,7 +119,8 @@ int Sidecar::start() {
   p.signals.async_wait([this](const boost::system::error_code& e, int) {
     if (!e) stop();
   });
-  for (int i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { parts_->io.run(); });
+  p.loops.start();
+  started_ = true;
   p.admin->set_ready(true);
 
   std::cout << "sluice-sidecar 0.1.0\n"
@@ -157,9 +163,9 @@ void Sidecar::shutdown() {
   }
   p.admin_server->stop_accepting();
   p.scheduler.cancel_all();
-  p.io.stop();
-  for (auto& t : threads_) t.join();
-  threads_.clear();
+  p.loops.stop();
+  p.loops.join();
+  started_ = false;
   p.queues.reset();
   p.store->flush();
   p.store.reset();

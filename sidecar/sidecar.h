@@ -1,6 +1,6 @@
 #pragma once
 // The sidecar process, assembled: store, engines, front-ends, admin API and
-// their HTTP servers on one io_context. main() parses options and runs it;
+// their HTTP servers on one event loop per thread (server/io_loops.h). main() parses options and runs it;
 // tests can run it in-process.
 //
 // Lifecycle: start() recovers the data directory, loads manifests and binds
@@ -37,7 +37,7 @@ class Sidecar {
 
   SidecarOptions options_;
   std::unique_ptr<Parts> parts_;
-  std::vector<std::thread> threads_;
+  bool started_ = false;
 };
 
 }  // namespace sluice

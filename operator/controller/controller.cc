@@ -11,7 +11,9 @@ Controller::Controller(std::string kind, Informer& informer, Reconciler& reconci
       reconciler_(reconciler),
       workers_(workers),
       resync_(resync),
-      observer_(std::move(observer)) {}
+      observer_(std::move(observer)) {
+  reconciler_.requeue = [this](const std::string& key) { queue_.add(key); };
+}
 
 Controller::~Controller() { stop(); }
 

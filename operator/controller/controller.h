@@ -32,6 +32,10 @@ class Reconciler {
  public:
   virtual ~Reconciler() = default;
   virtual ReconcileResult reconcile(const std::string& key) = 0;
+
+  // Set by the Controller that runs this reconciler: reconcile another key of the
+  // same kind soon, because this one's outcome affects it.
+  std::function<void(const std::string& key)> requeue = [](const std::string&) {};
 };
 
 // What a controller reports to metrics.

@@ -85,7 +85,8 @@ ReconcileResult QueueReconciler::reconcile(const std::string& key) {
                      ReconcileResult::failed("runtime " + runtime->name + " unreachable"));
   if (!applied.ok()) {
     // Refused by the engine (a dead-letter queue that does not exist yet, a change of type):
-    // report it, and look again later in case what was missing appears.
+    // report it, and look again later in case what was missing appears. A dead-letter
+    // queue that becomes Ready requeues its sources at once (requeue_dead_letter_sources).
     return not_ready(queue, status, "Rejected", applied.error.empty() ? applied.body.dump() : applied.error,
                      ReconcileResult::after(std::chrono::seconds(10)));
   }
@@ -106,11 +107,28 @@ ReconcileResult QueueReconciler::reconcile(const std::string& key) {
                                                  "Queue " + parsed.queue_name + " is served by " + runtime->name + ".",
                                                  generation);
   if (!write_status(queue, status)) return ReconcileResult::failed("cannot write status: " + last_error_);
+  if (!was_ready) requeue_dead_letter_sources(ns, name, parsed.queue_name);
   if (changed)
     events_.normal(queue, was_ready ? "Updated" : "Ready",
                    "Queue " + parsed.queue_name + " is ready at " + s.value("url", "") + " (runtime " + runtime->name +
                        ", generation " + std::to_string(generation) + ").");
   return ReconcileResult::after(options_.depth_refresh);
+}
+
+// Queues applied with their dead-letter queue in one file often arrive first; they
+// need not wait for their next retry once the target exists.
+void QueueReconciler::requeue_dead_letter_sources(const std::string& ns, const std::string& dlq_name,
+                                                  const std::string& dlq_queue_name) {
+  for (const auto& q : queues_.list()) {
+    if (controller::namespace_of(q) != ns) continue;
+    const json spec = q.value("spec", json::object());
+    if (!spec.contains("redrivePolicy") || !spec["redrivePolicy"].is_object()) continue;
+    const std::string target = spec["redrivePolicy"].value("deadLetterTargetQueue", "");
+    if (target != dlq_name && target != dlq_queue_name) continue;
+    const json status = q.value("status", json::object());
+    const json* ready = controller::find_condition(status, "Ready");
+    if (!ready || ready->value("status", "") != "True") requeue(controller::Informer::key_of(q));
+  }
 }
 
 }  // namespace sluice::controllers

@@ -42,6 +42,8 @@ class QueueReconciler final : public controller::Reconciler {
   bool write_status(const nlohmann::json& queue, const nlohmann::json& status);
   controller::ReconcileResult not_ready(const nlohmann::json& queue, nlohmann::json status, const std::string& reason,
                                         const std::string& message, controller::ReconcileResult then);
+  // Requeues the not-yet-Ready queues of `ns` whose dead-letter target is `dlq` (by either name).
+  void requeue_dead_letter_sources(const std::string& ns, const std::string& dlq_name, const std::string& dlq_queue_name);
 
   kube::KubeClient& client_;
   controller::Informer& queues_;

@@ -2,6 +2,7 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -23,7 +24,14 @@ std::unique_ptr<RocksStore> RocksStore::open(const RocksOptions& options, std::s
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
-  table.cache_index_and_filter_blocks = true;
+  // Index and filter blocks stay in memory beside each open table (~1.5% of the
+  // data) rather than competing with message blocks in the cache: a drain that
+  // evicted them re-read and re-decompressed a whole index for every Get (3,800
+  // msg/s instead of 47,000 with another 200,000-message queue on disk).
+  table.cache_index_and_filter_blocks = false;
+  table.enable_index_compression = false;
+  // A receive Gets keys that exist; the filter spares the L0 files that lack them.
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
 
   rocksdb::DB* raw = nullptr;

@@ -2,7 +2,6 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -18,7 +17,7 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-// One connection. Owns its socket; every step runs on the connection's strand.
+// One connection. Owns its socket; every step runs on the connection's loop.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, const HttpHandler& handler, size_t body_limit,
@@ -102,8 +101,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
-HttpServer::HttpServer(net::io_context& io, HttpServerOptions options, HttpHandler handler)
-    : io_(io), options_(std::move(options)), handler_(std::move(handler)), acceptor_(io) {}
+HttpServer::HttpServer(IoLoops& loops, HttpServerOptions options, HttpHandler handler)
+    : loops_(loops), options_(std::move(options)), handler_(std::move(handler)), acceptor_(loops.main()) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -130,7 +129,7 @@ bool HttpServer::listen(std::string* error) {
 }
 
 void HttpServer::accept() {
-  acceptor_.async_accept(net::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+  acceptor_.async_accept(loops_.next(), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
     } else {

@@ -4,8 +4,10 @@
 // HttpHandler that answers through a Responder, possibly later and from another
 // thread (long polls, group commits).
 //
+// Connections are spread over the IoLoops, one loop each (see io_loops.h).
+//
 // Lifecycle: construct, listen() (binds now, so the port is known and start-up
-// fails early), then the io_context's threads serve; stop_accepting() closes the
+// fails early), then the loops' threads serve; stop_accepting() closes the
 // listener, and connections finish their current request before closing.
 
 #include <boost/asio/io_context.hpp>
@@ -16,6 +18,7 @@
 #include <string>
 
 #include "sidecar/server/http.h"
+#include "sidecar/server/io_loops.h"
 
 namespace sluice::server {
 
@@ -28,7 +31,7 @@ struct HttpServerOptions {
 
 class HttpServer {
  public:
-  HttpServer(boost::asio::io_context& io, HttpServerOptions options, HttpHandler handler);
+  HttpServer(IoLoops& loops, HttpServerOptions options, HttpHandler handler);
   ~HttpServer();
 
   // Binds and starts accepting; returns false and sets *error on failure.
@@ -41,7 +44,7 @@ class HttpServer {
  private:
   void accept();
 
-  boost::asio::io_context& io_;
+  IoLoops& loops_;
   HttpServerOptions options_;
   HttpHandler handler_;
   boost::asio::ip::tcp::acceptor acceptor_;

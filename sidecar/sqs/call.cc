@@ -1,6 +1,7 @@
 #include "sidecar/sqs/call.h"
 
 #include "sidecar/metrics/metrics.h"
+#include "sidecar/protocol/json_writer.h"
 #include "sidecar/protocol/query_codec.h"
 #include "sidecar/sqs/error_map.h"
 
@@ -28,7 +29,7 @@ void SqsCall::succeed(const json& output) {
   r.headers.emplace_back("x-amzn-RequestId", caller_.request_id);
   if (wire_ == Wire::json) {
     r.content_type = "application/x-amz-json-1.0";
-    r.body = output.dump(-1, ' ', false, json::error_handler_t::replace);
+    r.body = protocol::to_json_text(output);
   } else {
     r.content_type = "text/xml";
     r.body = protocol::encode_query_response(env_.model, op_, output, caller_.request_id);
@@ -58,7 +59,7 @@ server::HttpResponse render_error(const protocol::ServiceModel& model, Wire wire
     const bool framework = error.type == "UnknownOperationException" || error.type == "SerializationException";
     json body = {{"__type", (framework ? "com.amazon.coral.service#" : "com.amazonaws.sqs#") + error.type},
                  {"message", error.message}};
-    r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    r.body = protocol::to_json_text(body);
   } else {
     r.content_type = "text/xml";
     r.body = protocol::encode_query_error(model, error, request_id);
