@@ -17,7 +17,7 @@ SCENARIOS=(send drain memory)
 SYSTEMS=(nginx sluice fauxqs moto)
 MESSAGES=200000
 MEMORY_MESSAGES=1000000
-MOTO_MESSAGES=""      # drain backlog for moto; empty = --messages
+MOTO_MESSAGES=2000     # drain backlog for moto: it slows as its queue grows (README)
 GEN_THREADS=1
 SIDECAR_BIN=${SIDECAR_BIN:-}
 SIDECAR_THREADS=${SIDECAR_THREADS:-}
@@ -32,8 +32,8 @@ usage: bench/run-sqs.sh [options]
   --systems LIST       comma-separated from nginx,sluice,fauxqs,moto [all]
   --messages N         drain backlog [$MESSAGES]
   --memory-messages N  memory backlog (sluice only) [$MEMORY_MESSAGES]
-  --moto-messages N    drain backlog for moto, which cannot drain 200,000 in
-                       reasonable time [same as --messages]
+  --moto-messages N    drain backlog for moto, which slows down as its queue
+                       grows and would take hours at 200,000 [$MOTO_MESSAGES]
   --threads N          load generator threads [$GEN_THREADS]
   --sidecar PATH       sluice-sidecar binary to use instead of building it
   --sidecar-threads N  pass --threads N to the sidecar [its default]
@@ -77,15 +77,18 @@ drop_system() {
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sluice-bench.XXXXXX")
 cleanup() {
+  set +e  # best effort: a process may already be gone
   local pid
   for pid in "${STARTED_PIDS[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
+    kill -TERM "$pid" 2>/dev/null
   done
   for pid in "${STARTED_PIDS[@]}"; do
-    kill -0 "$pid" 2>/dev/null && sleep 0.5 && kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null || true
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null
+    { wait "$pid"; } 2>/dev/null
   done
   if ((KEEP)); then say "kept $WORK"; else rm -rf "$WORK"; fi
+  return 0
 }
 trap cleanup EXIT
 trap 'say interrupted; exit 130' INT TERM
@@ -151,6 +154,7 @@ RESULTS=$BENCH_DIR/results/$(date +%F)-sqs.jsonl
 RUN_ID=$(date +%Y%m%dT%H%M%S)-$$
 GIT_REV=$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
 load1() { cut -d' ' -f1 /proc/loadavg; }
+START_LOAD=$(load1)
 
 say "run $RUN_ID: systems ${SYSTEMS[*]}; scenarios ${SCENARIOS[*]}; $REPS reps; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 if awk "BEGIN{exit !($(load1) >= 0.5)}"; then
@@ -165,15 +169,45 @@ record_failure() {
   say "$scenario $system rep $rep: $status ($why)"
 }
 
+# CPU ticks (1/100 s) the machine spent busy, and those of a process and its
+# children (nginx's workers). Their difference over a run is what *other*
+# processes took: the load average cannot tell, since it counts our own runs.
+machine_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8; exit}' /proc/stat; }
+process_ticks() {
+  local total=0 p t
+  for p in "$1" $(pgrep -P "$1"); do
+    t=$(awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$p/stat" 2>/dev/null) || t=0
+    total=$((total + ${t:-0}))
+  done
+  echo "$total"
+}
+
 # run_loadgen SCENARIO SYSTEM REP [loadgen args...]: one JSON line into RESULTS,
-# and on stdout for the caller.
+# and on stdout for the caller. In the background + wait, so that Ctrl-C or TERM
+# reaches the trap at once instead of after the run.
 run_loadgen() {
-  local scenario=$1 system=$2 rep=$3
+  local scenario=$1 system=$2 rep=$3 out=$WORK/loadgen.out pid rc=0
   shift 3
-  local line
-  line=$("$LOADGEN" "$scenario" --threads "$GEN_THREADS" "$@" \
+  local machine0 server0 start_ns line gen_ticks other_ticks wall_ticks
+  machine0=$(machine_ticks)
+  server0=$(process_ticks "$SYS_PID")
+  start_ns=$(date +%s%N)
+  "$LOADGEN" "$scenario" --threads "$GEN_THREADS" "$@" \
     --label system="$system" --label rep="$rep" --label run_id="$RUN_ID" \
-    --label load1="$(load1)" --label git="$GIT_REV" --label date="$(date -Iseconds)") || return 1
+    --label load1="$(load1)" --label load_at_start="$START_LOAD" --label git="$GIT_REV" \
+    --label date="$(date -Iseconds)" >"$out" &
+  pid=$!
+  STARTED_PIDS+=("$pid")
+  wait "$pid" || rc=$?
+  forget_pid "$pid"
+  ((rc == 0)) || return 1
+  line=$(<"$out")
+  gen_ticks=$(grep -o '"generator_cpu_seconds":[0-9.e+-]*' <<<"$line" | awk -F: '{printf "%d", $2 * 100}')
+  other_ticks=$(($(machine_ticks) - machine0 - ($(process_ticks "$SYS_PID") - server0) - ${gen_ticks:-0}))
+  wall_ticks=$((($(date +%s%N) - start_ns) / 10000000))
+  # Share of the machine's cores that other processes used during the run.
+  line="${line%\}},\"other_cpu_pct\":$(awk -v o="$other_ticks" -v w="$wall_ticks" -v n="$(nproc)" \
+    'BEGIN{v = w > 0 ? 100 * o / (w * n) : 0; printf "%.1f", v < 0 ? 0 : v}')}"
   echo "$line" >>"$RESULTS"
   echo "$line"
 }
@@ -201,7 +235,7 @@ run_throughput() {  # send | drain
     args+=(--duration "$DURATION" --warmup "$WARMUP")
   else
     local n=$MESSAGES
-    [[ $system == moto && -n $MOTO_MESSAGES ]] && n=$MOTO_MESSAGES
+    [[ $system == moto ]] && n=$MOTO_MESSAGES
     args+=(--messages "$n")
   fi
   run_loadgen "$scenario" "$system" "$rep" "${args[@]}" >/dev/null ||

@@ -27,7 +27,7 @@ class BlockingClient {
   // Sends AmazonSQS.<op> with `json`; gives up after `timeout_s` (a hung server).
   Reply call(std::string_view op, std::string_view json, double timeout_s = 30);
 
-  const std::string& hostPort() const { return host_port_; }
+  const std::string& host_port() const { return host_port_; }
 
  private:
   boost::asio::io_context io_;

@@ -45,6 +45,9 @@ struct DrainShared {
   std::atomic<int> active{0};
 };
 
+// One consumer: ReceiveMessage, then DeleteMessageBatch of what came back, until
+// the shared deleted count reaches the target. Owned by run_drain; one
+// outstanding operation, so handlers never overlap; shared counters are atomics.
 class Consumer {
  public:
   Consumer(asio::io_context& io, const asio::ip::tcp::endpoint& server, DrainShared& shared)
@@ -72,29 +75,29 @@ class Consumer {
     }
     started_ = now;
     conn_.call(shared_.receive_request,
-               [this](const boost::system::error_code& ec, const HttpResponse& r) { onReceive(ec, r); });
+               [this](const boost::system::error_code& ec, const HttpResponse& r) { on_receive(ec, r); });
   }
 
-  void onReceive(const boost::system::error_code& ec, const HttpResponse& r) {
+  void on_receive(const boost::system::error_code& ec, const HttpResponse& r) {
     ++shared_.receives;
     if (!ok(ec, r)) return;
     handles_.clear();
-    size_t n = sqs::scanReceiptHandles(r.body, handles_);
+    size_t n = sqs::scan_receipt_handles(r.body, handles_);
     if (n == 0) {
       ++shared_.empty_receives;  // the rest may be in flight at other consumers
       return receive();
     }
     // Built before the next call(): the handles point into this reply.
     delete_request_ = sqs::request(shared_.host_port, "DeleteMessageBatch",
-                                   sqs::deleteMessageBatchBody(shared_.queue_url, handles_));
+                                   sqs::delete_message_batch_body(shared_.queue_url, handles_));
     started_ = Clock::now();
     conn_.call(delete_request_,
-               [this](const boost::system::error_code& e, const HttpResponse& reply) { onDelete(e, reply); });
+               [this](const boost::system::error_code& e, const HttpResponse& reply) { on_delete(e, reply); });
   }
 
-  void onDelete(const boost::system::error_code& ec, const HttpResponse& r) {
+  void on_delete(const boost::system::error_code& ec, const HttpResponse& r) {
     if (!ok(ec, r)) return;
-    auto outcome = sqs::deleteBatchOutcome(r.body);
+    auto outcome = sqs::delete_batch_outcome(r.body);
     if (outcome.succeeded + outcome.failed != handles_.size()) {
       stats_.error("DeleteMessageBatch reply accounts for " +
                    std::to_string(outcome.succeeded + outcome.failed) + " of " +
@@ -144,12 +147,12 @@ class Consumer {
 
 }  // namespace
 
-nlohmann::json runDrain(const Options& o) {
+nlohmann::json run_drain(const Options& o) {
   nlohmann::json out = {{"scenario", "drain"}};
   BlockingClient setup(o.host, o.port);
   std::string queue = o.queue.empty() ? "bench-drain" : o.queue;
-  auto created = setup.call("CreateQueue", sqs::createQueueBody(queue));
-  std::string url = created.ok() ? sqs::queueUrlOf(created.body) : "";
+  auto created = setup.call("CreateQueue", sqs::create_queue_body(queue));
+  std::string url = created.ok() ? sqs::queue_url_of(created.body) : "";
   if (url.empty()) {
     out["status"] = "error";
     out["errors"] = 1;
@@ -157,19 +160,19 @@ nlohmann::json runDrain(const Options& o) {
     return out;
   }
 
-  FillResult fill = fillQueue(o, url, o.messages);
+  FillResult fill = fill_queue(o, url, o.messages);
   out["messages"] = o.messages;
   out["acknowledged"] = fill.acknowledged;
   out["fill_seconds"] = fill.seconds;
   out["fill_rate"] = static_cast<double>(fill.acknowledged) / fill.seconds;
-  fill.stats.addLatency(out, "fill_");
+  fill.stats.add_latency(out, "fill_");
 
   DrainShared shared;
   shared.target = fill.acknowledged;
-  shared.host_port = setup.hostPort();
+  shared.host_port = setup.host_port();
   shared.queue_url = url;
   shared.receive_request =
-      sqs::request(shared.host_port, "ReceiveMessage", sqs::receiveMessageBody(url, 10, 0));
+      sqs::request(shared.host_port, "ReceiveMessage", sqs::receive_message_body(url, 10, 0));
   asio::io_context io;
   asio::ip::tcp::endpoint server(asio::ip::make_address(o.host), o.port);
   auto begin = Clock::now();
@@ -185,13 +188,13 @@ nlohmann::json runDrain(const Options& o) {
   // Consumers stop themselves at the deadline; this only catches a hung reply.
   Watchdog watchdog(io, shared.active, shared.deadline + std::chrono::seconds(30));
   watchdog.start();
-  runIo(io, o.threads);
+  run_io(io, o.threads);
 
   RunStats drain;
   for (const auto& c : consumers) drain.merge(c->stats());
   bool finished = shared.done_at.load() != 0;
   double drain_seconds =
-      secondsBetween(begin, finished ? Clock::time_point(Clock::duration(shared.done_at.load()))
+      seconds_between(begin, finished ? Clock::time_point(Clock::duration(shared.done_at.load()))
                                      : Clock::now());
   out["consumers"] = o.consumers;
   out["threads"] = o.threads;
@@ -199,13 +202,13 @@ nlohmann::json runDrain(const Options& o) {
   out["seconds"] = drain_seconds;
   out["rate"] = static_cast<double>(finished ? shared.target : shared.deleted.load()) / drain_seconds;
   out["rate_unit"] = "msg/s";
-  drain.addLatency(out);
+  drain.add_latency(out);
   out["receives"] = shared.receives.load();
   out["empty_receives"] = shared.empty_receives.load();
 
   // Verification: nothing left, nothing in flight.
-  auto attrs = setup.call("GetQueueAttributes", sqs::getQueueAttributesBody(url));
-  auto counts = attrs.ok() ? sqs::queueCountsOf(attrs.body) : sqs::QueueCounts{};
+  auto attrs = setup.call("GetQueueAttributes", sqs::get_queue_attributes_body(url));
+  auto counts = attrs.ok() ? sqs::queue_counts_of(attrs.body) : sqs::QueueCounts{};
   bool empty = counts.ok && counts.visible == 0 && counts.not_visible == 0;
   if (counts.ok) {
     out["visible_after"] = counts.visible;
@@ -219,7 +222,7 @@ nlohmann::json runDrain(const Options& o) {
   all.merge(fill.stats);
   all.merge(drain);
   out["errors"] = all.errors;
-  out["error_samples"] = all.errorSamples();
+  out["error_samples"] = all.error_samples();
   if (fill.timed_out || shared.timed_out || watchdog.fired()) {
     out["status"] = "timeout";
   } else if (shared.stalled) {

@@ -28,6 +28,8 @@ struct FillShared {
   std::atomic<int> active{0};
 };
 
+// One connection taking batch numbers from FillShared until all are sent.
+// Owned by fill_queue; one outstanding operation, so handlers never overlap.
 class FillWorker {
  public:
   FillWorker(asio::io_context& io, const asio::ip::tcp::endpoint& server, FillShared& shared)
@@ -54,10 +56,10 @@ class FillWorker {
     entries_ = last ? shared_.last_entries : kBatch;
     started_ = Clock::now();
     conn_.call(last ? *shared_.last_request : *shared_.full_request,
-               [this](const boost::system::error_code& ec, const HttpResponse& r) { onReply(ec, r); });
+               [this](const boost::system::error_code& ec, const HttpResponse& r) { on_reply(ec, r); });
   }
 
-  void onReply(const boost::system::error_code& ec, const HttpResponse& r) {
+  void on_reply(const boost::system::error_code& ec, const HttpResponse& r) {
     if (ec || r.status != 200) {
       stats_.error(ec, r);
       // Transport errors back off and resend this batch; HTTP errors move on.
@@ -73,7 +75,7 @@ class FillWorker {
       return next();
     }
     transport_failures_ = 0;
-    auto outcome = sqs::sendBatchOutcome(r.body);
+    auto outcome = sqs::send_batch_outcome(r.body);
     if (outcome.succeeded + outcome.failed != static_cast<size_t>(entries_)) {
       stats_.error("SendMessageBatch reply accounts for " +
                    std::to_string(outcome.succeeded + outcome.failed) + " of " +
@@ -100,16 +102,16 @@ class FillWorker {
 
 }  // namespace
 
-FillResult fillQueue(const Options& o, const std::string& queue_url, uint64_t messages) {
+FillResult fill_queue(const Options& o, const std::string& queue_url, uint64_t messages) {
   std::string host_port = o.host + ":" + std::to_string(o.port);
-  std::string body = sqs::messageBody(o.body_bytes);
+  std::string body = sqs::message_body(o.body_bytes);
   std::string full = sqs::request(host_port, "SendMessageBatch",
-                                  sqs::sendMessageBatchBody(queue_url, body, kBatch));
+                                  sqs::send_message_batch_body(queue_url, body, kBatch));
   FillShared shared;
   shared.batches = (messages + kBatch - 1) / kBatch;
   shared.last_entries = messages % kBatch == 0 ? kBatch : static_cast<int>(messages % kBatch);
   std::string last = sqs::request(host_port, "SendMessageBatch",
-                                  sqs::sendMessageBatchBody(queue_url, body, shared.last_entries));
+                                  sqs::send_message_batch_body(queue_url, body, shared.last_entries));
   shared.full_request = &full;
   shared.last_request = &last;
 
@@ -123,10 +125,10 @@ FillResult fillQueue(const Options& o, const std::string& queue_url, uint64_t me
   }
   Watchdog watchdog(io, shared.active, begin + seconds(o.timeout_s));
   watchdog.start();
-  runIo(io, o.threads);
+  run_io(io, o.threads);
 
   FillResult result;
-  result.seconds = secondsBetween(begin, Clock::now());
+  result.seconds = seconds_between(begin, Clock::now());
   result.acknowledged = shared.acknowledged.load();
   result.timed_out = watchdog.fired();
   for (const auto& w : workers) result.stats.merge(w->stats());

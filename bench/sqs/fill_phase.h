@@ -17,6 +17,6 @@ struct FillResult {
   RunStats stats;             // per-request latency and errors (failed entries included)
 };
 
-FillResult fillQueue(const Options& o, const std::string& queue_url, uint64_t messages);
+FillResult fill_queue(const Options& o, const std::string& queue_url, uint64_t messages);
 
 }  // namespace sluice::bench

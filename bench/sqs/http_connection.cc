@@ -38,7 +38,7 @@ struct Head {
 };
 
 // Parses the status line and the headers we care about; false if malformed.
-bool parseHead(std::string_view head, Head& out) {
+bool parse_head(std::string_view head, Head& out) {
   // "HTTP/1.1 200 OK"
   if (head.size() < 12 || head.substr(0, 5) != "HTTP/") return false;
   bool http10 = head.substr(5, 3) == "1.0";
@@ -76,7 +76,7 @@ bool parseHead(std::string_view head, Head& out) {
 enum class Chunks { kIncomplete, kDone, kBad };
 
 // Decodes a chunked body starting at `data`; on kDone sets `consumed`.
-Chunks decodeChunked(std::string_view data, std::string& body, size_t& consumed) {
+Chunks decode_chunked(std::string_view data, std::string& body, size_t& consumed) {
   body.clear();
   size_t pos = 0;
   for (;;) {
@@ -123,11 +123,11 @@ void HttpConnection::call(std::string_view request, Handler done) {
   if (connected_) {
     write();
   } else {
-    connectThenWrite();
+    connect_then_write();
   }
 }
 
-void HttpConnection::connectThenWrite() {
+void HttpConnection::connect_then_write() {
   boost::system::error_code ignored;
   socket_.close(ignored);
   connected_ = false;
@@ -153,15 +153,15 @@ void HttpConnection::write() {
                         // resend once on a new one, as HTTP clients do.
                         if (reused_ && !retried_) {
                           retried_ = true;
-                          return connectThenWrite();
+                          return connect_then_write();
                         }
                         return fail(ec);
                       }
-                      readMore();
+                      read_more();
                     });
 }
 
-void HttpConnection::readMore() {
+void HttpConnection::read_more() {
   if (buf_.size() - size_ < 16 * 1024) buf_.resize(std::max<size_t>(buf_.size() * 2, 64 * 1024));
   socket_.async_read_some(
       asio::buffer(buf_.data() + size_, buf_.size() - size_),
@@ -170,32 +170,33 @@ void HttpConnection::readMore() {
           eof_ = true;
           if (size_ == 0 && reused_ && !retried_) {
             retried_ = true;
-            return connectThenWrite();
+            return connect_then_write();
           }
-          if (!tryComplete()) fail(ec);
+          if (!try_complete()) fail(ec);
           return;
         }
         if (ec) {
           if (size_ == 0 && reused_ && !retried_ && ec == asio::error::connection_reset) {
             retried_ = true;
-            return connectThenWrite();
+            return connect_then_write();
           }
           return fail(ec);
         }
         size_ += n;
-        if (!tryComplete()) readMore();
+        if (!try_complete()) read_more();
       });
 }
 
-bool HttpConnection::tryComplete() {
+bool HttpConnection::try_complete() {
   std::string_view data(buf_.data(), size_);
   size_t head_end = data.find("\r\n\r\n");
   if (head_end == std::string_view::npos) {
-    if (size_ > kMaxHeaderBytes) fail(asio::error::message_size);
-    return size_ > kMaxHeaderBytes;
+    if (size_ <= kMaxHeaderBytes) return false;
+    fail(asio::error::message_size);
+    return true;
   }
   Head head;
-  if (!parseHead(data.substr(0, head_end + 2), head)) {
+  if (!parse_head(data.substr(0, head_end + 2), head)) {
     fail(asio::error::invalid_argument);
     return true;
   }
@@ -208,7 +209,7 @@ bool HttpConnection::tryComplete() {
   }
   if (head.chunked) {
     size_t consumed = 0;
-    switch (decodeChunked(data.substr(body_start), chunked_body_, consumed)) {
+    switch (decode_chunked(data.substr(body_start), chunked_body_, consumed)) {
       case Chunks::kIncomplete:
         return false;
       case Chunks::kBad:

@@ -46,11 +46,11 @@ class HttpConnection {
   uint64_t connects() const { return connects_; }
 
  private:
-  void connectThenWrite();
+  void connect_then_write();
   void write();
-  void readMore();
+  void read_more();
   // Returns true when a whole response is buffered and the handler was called.
-  bool tryComplete();
+  bool try_complete();
   void fail(const boost::system::error_code& ec);
   void finish(int status, std::string_view body, size_t consumed, bool close);
 

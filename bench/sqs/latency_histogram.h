@@ -14,7 +14,7 @@ namespace sluice::bench {
 class LatencyHistogram {
  public:
   void record(uint64_t nanos) {
-    ++counts_[indexOf(nanos)];
+    ++counts_[index_of(nanos)];
     ++total_;
   }
 
@@ -32,9 +32,9 @@ class LatencyHistogram {
     uint64_t seen = 0;
     for (size_t i = 0; i < counts_.size(); ++i) {
       seen += counts_[i];
-      if (seen >= rank) return upperBoundOf(i);
+      if (seen >= rank) return upper_bound_of(i);
     }
-    return upperBoundOf(counts_.size() - 1);
+    return upper_bound_of(counts_.size() - 1);
   }
 
  private:
@@ -42,7 +42,7 @@ class LatencyHistogram {
   static constexpr unsigned kSub = 1u << kSubBits;
   static constexpr unsigned kMaxExp = 40;  // up to ~1100 s in ns
 
-  static size_t indexOf(uint64_t v) {
+  static size_t index_of(uint64_t v) {
     if (v < kSub) return v;
     unsigned exp = std::bit_width(v) - 1;  // >= kSubBits
     if (exp > kMaxExp) return (kMaxExp - kSubBits + 2) * kSub - 1;
@@ -50,7 +50,7 @@ class LatencyHistogram {
     return (shift + 1) * kSub + ((v >> shift) - kSub);
   }
 
-  static uint64_t upperBoundOf(size_t index) {
+  static uint64_t upper_bound_of(size_t index) {
     if (index < kSub) return index;
     size_t shift = index / kSub - 1;
     uint64_t base = (static_cast<uint64_t>(index % kSub) + kSub) << shift;

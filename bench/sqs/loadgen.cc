@@ -12,6 +12,8 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include <sys/resource.h>
+
 #include <charconv>
 #include <cstdio>
 #include <iostream>
@@ -23,7 +25,7 @@
 
 namespace sluice::bench {
 
-void runIo(boost::asio::io_context& io, int threads) {
+void run_io(boost::asio::io_context& io, int threads) {
   std::vector<std::thread> extra;
   for (int i = 1; i < threads; ++i) extra.emplace_back([&io] { io.run(); });
   io.run();
@@ -66,7 +68,7 @@ T number(const std::string& flag, const std::string& text) {
 }
 
 // A label's value goes into the JSON as a number when it is one.
-nlohmann::json labelValue(const std::string& text) {
+nlohmann::json label_value(const std::string& text) {
   double d = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
   if (!text.empty() && ec == std::errc() && p == text.data() + text.size()) {
@@ -79,7 +81,7 @@ nlohmann::json labelValue(const std::string& text) {
 }
 
 // Binds N sockets to port 0 at once so the ports differ, then releases them.
-int printFreePorts(int n) {
+int print_free_ports(int n) {
   boost::asio::io_context io;
   std::vector<boost::asio::ip::tcp::acceptor> held;
   for (int i = 0; i < n; ++i) {
@@ -90,14 +92,19 @@ int printFreePorts(int n) {
 }
 
 // One human line per run on stderr, so a long benchmark shows progress.
-void printSummary(const nlohmann::json& r, std::ostream& err) {
+void print_summary(const nlohmann::json& r, std::ostream& err) {
   auto get = [&](const char* key) { return r.contains(key) ? r[key].dump() : std::string("-"); };
   char line[512];
-  std::snprintf(line, sizeof line, "  %-8s %-8s rep %-3s %10.0f %-6s p50 %7.2f ms  p99 %7.2f ms  errors %s  %s",
-                r.value("scenario", "").c_str(), r.value("system", "").c_str(), get("rep").c_str(),
-                r.value("rate", 0.0), r.value("rate_unit", "").c_str(), r.value("p50_us", 0.0) / 1000,
-                r.value("p99_us", 0.0) / 1000, get("errors").c_str(), r.value("status", "").c_str());
+  std::snprintf(line, sizeof line, "  %-8s %-8s rep %-3s", r.value("scenario", "").c_str(),
+                r.value("system", "").c_str(), get("rep").c_str());
   err << line;
+  if (r.contains("rate")) {
+    std::snprintf(line, sizeof line, " %10.0f %-6s p50 %7.2f ms  p99 %7.2f ms", r.value("rate", 0.0),
+                  r.value("rate_unit", "").c_str(), r.value("p50_us", 0.0) / 1000,
+                  r.value("p99_us", 0.0) / 1000);
+    err << line;
+  }
+  err << "  errors " << get("errors") << "  " << r.value("status", "");
   if (r.contains("serving_seconds")) err << "  serving again after " << r["serving_seconds"].dump() << " s";
   if (r.contains("verify")) err << "  verify " << r.value("verify", "");
   if (r.contains("error_samples") && !r["error_samples"].empty()) {
@@ -115,7 +122,7 @@ int main(int argc, char** argv) {
   std::string command = argv[1];
   if (command == "ports") {
     if (argc != 3) usage("ports N");
-    return printFreePorts(number<int>("N", argv[2]));
+    return print_free_ports(number<int>("N", argv[2]));
   }
 
   Options o;
@@ -151,20 +158,25 @@ int main(int argc, char** argv) {
 
   if (command == "report") {
     if (results_file.empty() || run_id.empty()) usage("report needs --results and --run-id");
-    return printReport(results_file, run_id, std::cout);
+    return print_report(results_file, run_id, std::cout);
   }
   if (o.port == 0) usage("--port is required");
   if (o.threads < 1 || o.connections < 1 || o.consumers < 1) usage("counts must be >= 1");
 
   nlohmann::json out;
-  if (command == "send") out = runSend(o);
-  else if (command == "drain") out = runDrain(o);
-  else if (command == "fill") out = runFill(o);
-  else if (command == "recover") out = runRecover(o);
+  if (command == "send") out = run_send(o);
+  else if (command == "drain") out = run_drain(o);
+  else if (command == "fill") out = run_fill(o);
+  else if (command == "recover") out = run_recover(o);
   else usage("unknown command " + command);
 
-  for (const auto& [key, value] : labels) out[key] = labelValue(value);
+  // The generator's own CPU time over the whole run: how much of the 2 cores it took.
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  out["generator_cpu_seconds"] = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                                 static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  for (const auto& [key, value] : labels) out[key] = label_value(value);
   std::cout << out.dump() << std::endl;
-  printSummary(out, std::cerr);
+  print_summary(out, std::cerr);
   return 0;
 }

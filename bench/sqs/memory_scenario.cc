@@ -14,7 +14,7 @@
 namespace sluice::bench {
 namespace {
 
-double secondsSinceRealtime(int64_t since_ns) {
+double seconds_since_realtime(int64_t since_ns) {
   auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                  std::chrono::system_clock::now().time_since_epoch())
                  .count();
@@ -23,33 +23,33 @@ double secondsSinceRealtime(int64_t since_ns) {
 
 }  // namespace
 
-nlohmann::json runFill(const Options& o) {
+nlohmann::json run_fill(const Options& o) {
   nlohmann::json out = {{"scenario", "fill"}};
   BlockingClient setup(o.host, o.port);
   std::string queue = o.queue.empty() ? "bench-memory" : o.queue;
-  auto created = setup.call("CreateQueue", sqs::createQueueBody(queue));
-  std::string url = created.ok() ? sqs::queueUrlOf(created.body) : "";
+  auto created = setup.call("CreateQueue", sqs::create_queue_body(queue));
+  std::string url = created.ok() ? sqs::queue_url_of(created.body) : "";
   if (url.empty()) {
     out["status"] = "error";
     out["errors"] = 1;
     out["error_samples"] = {{{"count", 1}, {"error", "CreateQueue: " + created.describe()}}};
     return out;
   }
-  FillResult fill = fillQueue(o, url, o.messages);
+  FillResult fill = fill_queue(o, url, o.messages);
   out["queue"] = queue;
   out["messages"] = o.messages;
   out["acknowledged"] = fill.acknowledged;
   out["seconds"] = fill.seconds;
   out["rate"] = static_cast<double>(fill.acknowledged) / fill.seconds;
   out["rate_unit"] = "msg/s";
-  fill.stats.addLatency(out);
+  fill.stats.add_latency(out);
   out["errors"] = fill.stats.errors;
-  out["error_samples"] = fill.stats.errorSamples();
+  out["error_samples"] = fill.stats.error_samples();
   out["status"] = fill.timed_out ? "timeout" : fill.stats.errors == 0 ? "ok" : "errors";
   return out;
 }
 
-nlohmann::json runRecover(const Options& o) {
+nlohmann::json run_recover(const Options& o) {
   nlohmann::json out = {{"scenario", "recover"}};
   std::string queue = o.queue.empty() ? "bench-memory" : o.queue;
   BlockingClient client(o.host, o.port);
@@ -66,8 +66,8 @@ nlohmann::json runRecover(const Options& o) {
   // 1. The queue is known again.
   std::string url;
   for (;;) {
-    auto r = client.call("GetQueueUrl", sqs::getQueueUrlBody(queue), 5);
-    if (r.ok() && !(url = sqs::queueUrlOf(r.body)).empty()) break;
+    auto r = client.call("GetQueueUrl", sqs::get_queue_url_body(queue), 5);
+    if (r.ok() && !(url = sqs::queue_url_of(r.body)).empty()) break;
     if (!retry(r)) break;
   }
   if (url.empty()) {
@@ -76,21 +76,21 @@ nlohmann::json runRecover(const Options& o) {
     out["error_samples"] = {{{"count", 1}, {"error", "GetQueueUrl never succeeded: " + last_error}}};
     return out;
   }
-  out["queue_url_seconds"] = secondsSinceRealtime(o.since_ns);
+  out["queue_url_seconds"] = seconds_since_realtime(o.since_ns);
 
   // 2. A message can be received.
   bool received = false;
-  std::string receive = sqs::receiveMessageBody(url, 1, 0);
+  std::string receive = sqs::receive_message_body(url, 1, 0);
   for (;;) {
     auto r = client.call("ReceiveMessage", receive, 5);
     std::vector<std::string_view> handles;
-    if (r.ok() && sqs::scanReceiptHandles(r.body, handles) > 0) {
+    if (r.ok() && sqs::scan_receipt_handles(r.body, handles) > 0) {
       received = true;
       break;
     }
     if (!retry(r)) break;
   }
-  out["serving_seconds"] = secondsSinceRealtime(o.since_ns);
+  out["serving_seconds"] = seconds_since_realtime(o.since_ns);
   out["attempts"] = attempts;
   if (!received) {
     out["status"] = "timeout";
@@ -100,8 +100,8 @@ nlohmann::json runRecover(const Options& o) {
   }
 
   // 3. Everything acknowledged before the kill is still there (one now in flight).
-  auto attrs = client.call("GetQueueAttributes", sqs::getQueueAttributesBody(url));
-  auto counts = attrs.ok() ? sqs::queueCountsOf(attrs.body) : sqs::QueueCounts{};
+  auto attrs = client.call("GetQueueAttributes", sqs::get_queue_attributes_body(url));
+  auto counts = attrs.ok() ? sqs::queue_counts_of(attrs.body) : sqs::QueueCounts{};
   out["expected_backlog"] = o.expect;
   if (!counts.ok) {
     out["status"] = "errors";

@@ -20,6 +20,9 @@ constexpr double kSendShareOfCeiling = 0.5;
 constexpr double kDrainMsgsPerSecond = 50000;
 constexpr double kBacklogRssMiB = 512;
 constexpr double kServingAgainSeconds = 10;
+// A run during which other processes took more of the cores than this is noisy.
+constexpr double kNoisyOtherCpuPct = 10;
+constexpr double kQuietLoad = 0.5;
 
 std::optional<double> median(std::vector<double> v) {
   if (v.empty()) return std::nullopt;
@@ -54,7 +57,7 @@ std::string thousands(double v) {
   return out;
 }
 
-std::string orDash(const std::optional<double>& v, const char* format) {
+std::string or_dash(const std::optional<double>& v, const char* format) {
   return v ? fmt(format, *v) : "-";
 }
 
@@ -62,7 +65,7 @@ struct Row {
   std::vector<std::string> cells;
 };
 
-void printTable(std::ostream& out, const std::vector<std::string>& header, const std::vector<Row>& rows) {
+void print_table(std::ostream& out, const std::vector<std::string>& header, const std::vector<Row>& rows) {
   std::vector<size_t> width(header.size());
   for (size_t c = 0; c < header.size(); ++c) {
     width[c] = header[c].size();
@@ -100,7 +103,10 @@ std::string notes(const std::vector<json>& runs) {
       first_error = r["error_samples"][0].value("error", "");
     }
   }
+  int noisy = 0;
+  for (const auto& r : runs) noisy += num(r, "other_cpu_pct") > kNoisyOtherCpuPct;
   std::string out;
+  if (noisy > 0) out = std::to_string(noisy) + "x noisy (others took > 10% CPU)";
   for (const auto& [s, n] : statuses) out += (out.empty() ? "" : ", ") + std::to_string(n) + "x " + s;
   if (!first_error.empty()) out += (out.empty() ? "" : "; ") + first_error.substr(0, 100);
   return out;
@@ -113,7 +119,7 @@ struct Group {
     for (const auto& r : runs) if (str(r, "status") == "ok") c.push_back(r);
     return c;
   }
-  std::optional<double> medianOf(const char* key) const {
+  std::optional<double> median_of(const char* key) const {
     std::vector<double> v;
     for (const auto& r : clean()) if (r.contains(key)) v.push_back(num(r, key));
     return median(v);
@@ -136,25 +142,26 @@ struct Scenario {
   }
 };
 
-void throughputTable(std::ostream& out, const std::string& title, const Scenario& s, bool drain) {
+void throughput_table(std::ostream& out, const std::string& title, const Scenario& s, bool drain) {
   if (s.order.empty()) return;
   std::optional<double> ceiling;
-  if (s.by_system.count("nginx")) ceiling = s.by_system.at("nginx").medianOf("rate");
+  if (s.by_system.count("nginx")) ceiling = s.by_system.at("nginx").median_of("rate");
   out << "\n" << title << "\n";
   std::vector<std::string> header = {"system", drain ? "msg/s" : "req/s", "p50 ms", "p99 ms",
                                      "errors", "vs nginx", "clean reps"};
   if (drain) {
     header.insert(header.begin() + 1, "backlog");
-    header.insert(header.begin() + 5, "empty after");
+    header.insert(header.begin() + 5, "empty receives");
+    header.insert(header.begin() + 6, "empty after");
   }
   header.push_back("target");
   header.push_back("notes");
   std::vector<Row> rows;
   for (const auto& sys : s.order) {
     const Group& g = s.by_system.at(sys);
-    auto rate = g.medianOf("rate");
-    auto p50 = g.medianOf("p50_us");
-    auto p99 = g.medianOf("p99_us");
+    auto rate = g.median_of("rate");
+    auto p50 = g.median_of("p50_us");
+    auto p99 = g.median_of("p99_us");
     Row row;
     row.cells = {sys};
     if (drain) {
@@ -168,9 +175,19 @@ void throughputTable(std::ostream& out, const std::string& title, const Scenario
     row.cells.push_back(p99 ? fmt("%.2f", *p99 / 1000) : "-");
     bool all_empty = true;
     for (const auto& r : g.runs) all_empty = all_empty && str(r, "verify") == "ok";
-    if (drain) row.cells.push_back(all_empty ? "yes" : "NO");
+    if (drain) {
+      // Receives that found nothing while messages were left: wasted round trips.
+      std::vector<double> shares;
+      for (const auto& r : g.clean()) {
+        if (num(r, "receives") > 0) shares.push_back(100 * num(r, "empty_receives") / num(r, "receives"));
+      }
+      row.cells.push_back(or_dash(median(shares), "%.0f%%"));
+      row.cells.push_back(all_empty ? "yes" : "NO");
+    }
     row.cells.push_back(thousands(g.errors()));
-    row.cells.push_back(rate && ceiling && *ceiling > 0 ? fmt("%.0f%%", 100 * *rate / *ceiling) : "-");
+    std::optional<double> share;
+    if (rate && ceiling && *ceiling > 0) share = 100 * *rate / *ceiling;
+    row.cells.push_back(share ? fmt(*share < 10 ? "%.1f%%" : "%.0f%%", *share) : "-");
     row.cells.push_back(std::to_string(g.clean().size()) + "/" + std::to_string(g.runs.size()));
     std::string target = "-";
     if (sys == "sluice") {
@@ -187,10 +204,10 @@ void throughputTable(std::ostream& out, const std::string& title, const Scenario
     row.cells.push_back(notes(g.runs));
     rows.push_back(row);
   }
-  printTable(out, header, rows);
+  print_table(out, header, rows);
 }
 
-void memoryTable(std::ostream& out, const Scenario& fills, const Scenario& recovers) {
+void memory_table(std::ostream& out, const Scenario& fills, const Scenario& recovers) {
   if (fills.order.empty() && recovers.order.empty()) return;
   out << "\nmemory: 1 KiB messages loaded with SendMessageBatch, then kill -9 and restart on the same data dir (medians of clean reps)\n";
   std::vector<std::string> header = {"system", "backlog", "fill msg/s", "VmRSS MiB", "VmHWM MiB",
@@ -199,11 +216,11 @@ void memoryTable(std::ostream& out, const Scenario& fills, const Scenario& recov
   for (const auto& sys : fills.order) {
     const Group& f = fills.by_system.at(sys);
     Group r = recovers.by_system.count(sys) ? recovers.by_system.at(sys) : Group{};
-    auto backlog = f.medianOf("acknowledged");
-    auto rate = f.medianOf("rate");
-    auto rss = r.medianOf("vmrss_kib");
-    auto hwm = r.medianOf("vmhwm_kib");
-    auto serving = r.medianOf("serving_seconds");
+    auto backlog = f.median_of("acknowledged");
+    auto rate = f.median_of("rate");
+    auto rss = r.median_of("vmrss_kib");
+    auto hwm = r.median_of("vmhwm_kib");
+    auto serving = r.median_of("serving_seconds");
     bool kept = !r.runs.empty();
     for (const auto& run : r.runs) kept = kept && str(run, "verify") == "ok";
     size_t clean = std::min(f.clean().size(), r.clean().size());
@@ -213,31 +230,33 @@ void memoryTable(std::ostream& out, const Scenario& fills, const Scenario& recov
     all.insert(all.end(), r.runs.begin(), r.runs.end());
     rows.push_back({{sys, backlog ? thousands(*backlog) : "-", rate ? thousands(*rate) : "-",
                      rss ? fmt("%.0f", *rss / 1024) : "-", hwm ? fmt("%.0f", *hwm / 1024) : "-",
-                     orDash(serving, "%.2f"), kept ? "yes" : "NO",
+                     or_dash(serving, "%.2f"), kept ? "yes" : "NO",
                      std::to_string(clean) + "/" + std::to_string(f.runs.size()),
                      std::string(pass ? "PASS" : "FAIL") + " (RSS < 512 MiB, serving < 10 s)",
                      notes(all)}});
   }
-  printTable(out, header, rows);
+  print_table(out, header, rows);
 }
 
 }  // namespace
 
-int printReport(const std::string& results_file, const std::string& run_id, std::ostream& out) {
+int print_report(const std::string& results_file, const std::string& run_id, std::ostream& out) {
   std::ifstream in(results_file);
   if (!in) {
     std::cerr << "cannot read " << results_file << "\n";
     return 1;
   }
   Scenario send, drain, fill, recover;
-  std::vector<double> loads;
+  std::vector<double> others;
+  double start_load = -1;
   std::string line;
   json first;
   while (std::getline(in, line)) {
     auto r = json::parse(line, nullptr, false);
     if (!r.is_object() || str(r, "run_id") != run_id) continue;
     if (first.is_null()) first = r;
-    if (r.contains("load1")) loads.push_back(num(r, "load1"));
+    if (r.contains("load_at_start")) start_load = num(r, "load_at_start");
+    if (r.contains("other_cpu_pct")) others.push_back(num(r, "other_cpu_pct"));
     std::string scenario = str(r, "scenario");
     if (scenario == "send") send.add(r);
     else if (scenario == "drain") drain.add(r);
@@ -248,16 +267,23 @@ int printReport(const std::string& results_file, const std::string& run_id, std:
     std::cerr << "no results for run " << run_id << " in " << results_file << "\n";
     return 1;
   }
-  out << "run " << run_id;
-  if (!loads.empty()) {
-    out << " | load average before each run: " << fmt("%.2f", *std::min_element(loads.begin(), loads.end()))
-        << " - " << fmt("%.2f", *std::max_element(loads.begin(), loads.end()));
-    if (*std::max_element(loads.begin(), loads.end()) >= 0.5) out << " (NOT QUIET: figures are not final)";
+  out << "run " << run_id << " (" << str(first, "git") << ")";
+  bool quiet = true;
+  if (start_load >= 0) {
+    out << " | load average at start " << fmt("%.2f", start_load);
+    quiet = start_load < kQuietLoad;
   }
+  if (!others.empty()) {
+    double worst = *std::max_element(others.begin(), others.end());
+    out << " | CPU taken by other processes during runs: median " << fmt("%.1f%%", *median(others))
+        << ", max " << fmt("%.1f%%", worst);
+    quiet = quiet && worst <= kNoisyOtherCpuPct;
+  }
+  if (!quiet) out << "\nNOT QUIET: someone else used the cores; these figures are not final";
   out << "\n";
   if (!send.order.empty()) {
     const json& s = send.by_system.begin()->second.runs.front();
-    throughputTable(out,
+    throughput_table(out,
                     "send: SendMessage " + thousands(num(s, "body_bytes")) + " B, " +
                         thousands(num(s, "connections")) + " connections, " +
                         fmt("%g", num(s, "seconds")) + " s per rep (medians of clean reps)",
@@ -265,13 +291,13 @@ int printReport(const std::string& results_file, const std::string& run_id, std:
   }
   if (!drain.order.empty()) {
     const json& d = drain.by_system.begin()->second.runs.front();
-    throughputTable(out,
+    throughput_table(out,
                     "drain: a backlog of 1 KiB messages (" + thousands(num(d, "messages")) + " unless noted), " +
                         thousands(num(d, "consumers")) +
                         " consumers of ReceiveMessage(10) + DeleteMessageBatch (medians of clean reps)",
                     drain, true);
   }
-  memoryTable(out, fill, recover);
+  memory_table(out, fill, recover);
   return 0;
 }
 

@@ -10,6 +10,6 @@
 
 namespace sluice::bench {
 
-int printReport(const std::string& results_file, const std::string& run_id, std::ostream& out);
+int print_report(const std::string& results_file, const std::string& run_id, std::ostream& out);
 
 }  // namespace sluice::bench

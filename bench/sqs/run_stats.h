@@ -42,7 +42,7 @@ struct RunStats {
   }
 
   // The most frequent kinds, so a failing run says why.
-  nlohmann::json errorSamples() const {
+  nlohmann::json error_samples() const {
     std::multimap<uint64_t, std::string, std::greater<>> by_count;
     for (const auto& [kind, n] : error_kinds) by_count.emplace(n, kind);
     nlohmann::json out = nlohmann::json::array();
@@ -53,7 +53,7 @@ struct RunStats {
     return out;
   }
 
-  void addLatency(nlohmann::json& out, const std::string& prefix = "") const {
+  void add_latency(nlohmann::json& out, const std::string& prefix = "") const {
     out[prefix + "p50_us"] = latency.percentile(0.50) / 1000.0;
     out[prefix + "p90_us"] = latency.percentile(0.90) / 1000.0;
     out[prefix + "p99_us"] = latency.percentile(0.99) / 1000.0;

@@ -32,23 +32,23 @@ struct Options {
 };
 
 // SendMessage with one body over `connections` keep-alive connections.
-nlohmann::json runSend(const Options& o);
+nlohmann::json run_send(const Options& o);
 // Fill with SendMessageBatch, then drain with ReceiveMessage + DeleteMessageBatch
 // consumers, then check the queue is empty.
-nlohmann::json runDrain(const Options& o);
+nlohmann::json run_drain(const Options& o);
 // Fill only (the memory scenario's first half).
-nlohmann::json runFill(const Options& o);
+nlohmann::json run_fill(const Options& o);
 // Poll until the restarted server serves the queue again, then check the backlog.
-nlohmann::json runRecover(const Options& o);
+nlohmann::json run_recover(const Options& o);
 
 // Runs `io` on `threads` threads (the caller's included) until it has no work.
-void runIo(boost::asio::io_context& io, int threads);
+void run_io(boost::asio::io_context& io, int threads);
 
 inline Clock::duration seconds(double s) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
 }
 
-inline double secondsBetween(Clock::time_point a, Clock::time_point b) {
+inline double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 

@@ -21,6 +21,9 @@ namespace {
 
 namespace asio = boost::asio;
 
+// One connection's closed loop: a request, its reply, the next request.
+// Owned by run_send; only one operation is outstanding at a time, so its
+// handlers never run concurrently even with several io_context threads.
 class SendWorker {
  public:
   SendWorker(asio::io_context& io, const asio::ip::tcp::endpoint& server, const std::string& request,
@@ -39,11 +42,11 @@ class SendWorker {
   void next() {
     started_ = Clock::now();
     conn_.call(request_, [this](const boost::system::error_code& ec, const HttpResponse& r) {
-      onReply(ec, r);
+      on_reply(ec, r);
     });
   }
 
-  void onReply(const boost::system::error_code& ec, const HttpResponse& r) {
+  void on_reply(const boost::system::error_code& ec, const HttpResponse& r) {
     auto now = Clock::now();
     if (!ec && r.status == 200 && r.body.find("\"MessageId\"") != std::string_view::npos) {
       if (now >= window_start_ && now < window_end_) {
@@ -81,12 +84,12 @@ class SendWorker {
 
 }  // namespace
 
-nlohmann::json runSend(const Options& o) {
+nlohmann::json run_send(const Options& o) {
   nlohmann::json out = {{"scenario", "send"}};
   BlockingClient setup(o.host, o.port);
   std::string queue = o.queue.empty() ? "bench-send" : o.queue;
-  auto created = setup.call("CreateQueue", sqs::createQueueBody(queue));
-  std::string url = created.ok() ? sqs::queueUrlOf(created.body) : "";
+  auto created = setup.call("CreateQueue", sqs::create_queue_body(queue));
+  std::string url = created.ok() ? sqs::queue_url_of(created.body) : "";
   if (url.empty()) {
     out["status"] = "error";
     out["errors"] = 1;
@@ -94,8 +97,8 @@ nlohmann::json runSend(const Options& o) {
     return out;
   }
 
-  std::string request = sqs::request(setup.hostPort(), "SendMessage",
-                                     sqs::sendMessageBody(url, sqs::messageBody(o.body_bytes)));
+  std::string request = sqs::request(setup.host_port(), "SendMessage",
+                                     sqs::send_message_body(url, sqs::message_body(o.body_bytes)));
   asio::io_context io;
   asio::ip::tcp::endpoint server(asio::ip::make_address(o.host), o.port);
   auto begin = Clock::now();
@@ -111,7 +114,7 @@ nlohmann::json runSend(const Options& o) {
   }
   Watchdog watchdog(io, active, window_end + std::chrono::seconds(10));
   watchdog.start();
-  runIo(io, o.threads);
+  run_io(io, o.threads);
 
   RunStats total;
   uint64_t connects = 0;
@@ -127,10 +130,10 @@ nlohmann::json runSend(const Options& o) {
   out["requests"] = total.ok;
   out["rate"] = static_cast<double>(total.ok) / o.duration_s;
   out["rate_unit"] = "req/s";
-  total.addLatency(out);
+  total.add_latency(out);
   out["connects"] = connects;
   out["errors"] = total.errors;
-  out["error_samples"] = total.errorSamples();
+  out["error_samples"] = total.error_samples();
   out["status"] = total.errors == 0 ? "ok" : "errors";
   return out;
 }

@@ -24,7 +24,7 @@ std::string request(std::string_view host_port, std::string_view op, std::string
   return r;
 }
 
-std::string messageBody(size_t bytes) {
+std::string message_body(size_t bytes) {
   static constexpr std::string_view kAlphabet =
       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   std::string s(bytes, ' ');
@@ -32,23 +32,23 @@ std::string messageBody(size_t bytes) {
   return s;
 }
 
-std::string jsonString(std::string_view s) { return nlohmann::json(std::string(s)).dump(); }
+std::string json_string(std::string_view s) { return nlohmann::json(std::string(s)).dump(); }
 
-std::string createQueueBody(std::string_view name) {
-  return "{\"QueueName\":" + jsonString(name) + "}";
+std::string create_queue_body(std::string_view name) {
+  return "{\"QueueName\":" + json_string(name) + "}";
 }
 
-std::string getQueueUrlBody(std::string_view name) {
-  return "{\"QueueName\":" + jsonString(name) + "}";
+std::string get_queue_url_body(std::string_view name) {
+  return "{\"QueueName\":" + json_string(name) + "}";
 }
 
-std::string sendMessageBody(std::string_view queue_url, std::string_view message) {
-  return "{\"QueueUrl\":" + jsonString(queue_url) + ",\"MessageBody\":" + jsonString(message) + "}";
+std::string send_message_body(std::string_view queue_url, std::string_view message) {
+  return "{\"QueueUrl\":" + json_string(queue_url) + ",\"MessageBody\":" + json_string(message) + "}";
 }
 
-std::string sendMessageBatchBody(std::string_view queue_url, std::string_view message, int entries) {
-  std::string body = "{\"QueueUrl\":" + jsonString(queue_url) + ",\"Entries\":[";
-  std::string quoted = jsonString(message);
+std::string send_message_batch_body(std::string_view queue_url, std::string_view message, int entries) {
+  std::string body = "{\"QueueUrl\":" + json_string(queue_url) + ",\"Entries\":[";
+  std::string quoted = json_string(message);
   for (int i = 0; i < entries; ++i) {
     if (i > 0) body += ',';
     body += "{\"Id\":\"" + std::to_string(i) + "\",\"MessageBody\":" + quoted + "}";
@@ -57,24 +57,24 @@ std::string sendMessageBatchBody(std::string_view queue_url, std::string_view me
   return body;
 }
 
-std::string receiveMessageBody(std::string_view queue_url, int max_messages, int wait_seconds) {
-  return "{\"QueueUrl\":" + jsonString(queue_url) +
+std::string receive_message_body(std::string_view queue_url, int max_messages, int wait_seconds) {
+  return "{\"QueueUrl\":" + json_string(queue_url) +
          ",\"MaxNumberOfMessages\":" + std::to_string(max_messages) +
          ",\"WaitTimeSeconds\":" + std::to_string(wait_seconds) + "}";
 }
 
-std::string getQueueAttributesBody(std::string_view queue_url) {
-  return "{\"QueueUrl\":" + jsonString(queue_url) +
+std::string get_queue_attributes_body(std::string_view queue_url) {
+  return "{\"QueueUrl\":" + json_string(queue_url) +
          ",\"AttributeNames\":[\"ApproximateNumberOfMessages\","
          "\"ApproximateNumberOfMessagesNotVisible\"]}";
 }
 
-std::string deleteMessageBatchBody(std::string_view queue_url,
+std::string delete_message_batch_body(std::string_view queue_url,
                                    const std::vector<std::string_view>& handles) {
   std::string body;
   body.reserve(queue_url.size() + 64 + handles.size() * 300);
   body += "{\"QueueUrl\":";
-  body += jsonString(queue_url);
+  body += json_string(queue_url);
   body += ",\"Entries\":[";
   for (size_t i = 0; i < handles.size(); ++i) {
     if (i > 0) body += ',';
@@ -88,7 +88,7 @@ std::string deleteMessageBatchBody(std::string_view queue_url,
   return body;
 }
 
-size_t scanReceiptHandles(std::string_view reply, std::vector<std::string_view>& out) {
+size_t scan_receipt_handles(std::string_view reply, std::vector<std::string_view>& out) {
   static constexpr std::string_view kKey = "\"ReceiptHandle\"";
   size_t found = 0;
   size_t pos = 0;
@@ -105,7 +105,7 @@ size_t scanReceiptHandles(std::string_view reply, std::vector<std::string_view>&
   return found;
 }
 
-size_t countOf(std::string_view haystack, std::string_view needle) {
+size_t count_of(std::string_view haystack, std::string_view needle) {
   size_t n = 0;
   for (size_t pos = haystack.find(needle); pos != std::string_view::npos;
        pos = haystack.find(needle, pos + needle.size())) {
@@ -114,23 +114,23 @@ size_t countOf(std::string_view haystack, std::string_view needle) {
   return n;
 }
 
-BatchOutcome sendBatchOutcome(std::string_view reply) {
-  return {countOf(reply, "\"MessageId\""), countOf(reply, "\"SenderFault\"")};
+BatchOutcome send_batch_outcome(std::string_view reply) {
+  return {count_of(reply, "\"MessageId\""), count_of(reply, "\"SenderFault\"")};
 }
 
-BatchOutcome deleteBatchOutcome(std::string_view reply) {
-  size_t failed = countOf(reply, "\"SenderFault\"");
-  size_t ids = countOf(reply, "\"Id\"");
+BatchOutcome delete_batch_outcome(std::string_view reply) {
+  size_t failed = count_of(reply, "\"SenderFault\"");
+  size_t ids = count_of(reply, "\"Id\"");
   return {ids >= failed ? ids - failed : 0, failed};
 }
 
-std::string queueUrlOf(std::string_view reply) {
+std::string queue_url_of(std::string_view reply) {
   auto j = nlohmann::json::parse(reply, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object() || !j.contains("QueueUrl") || !j["QueueUrl"].is_string()) return {};
   return j["QueueUrl"].get<std::string>();
 }
 
-QueueCounts queueCountsOf(std::string_view reply) {
+QueueCounts queue_counts_of(std::string_view reply) {
   QueueCounts counts;
   auto j = nlohmann::json::parse(reply, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object() || !j.contains("Attributes") || !j["Attributes"].is_object()) return counts;

@@ -19,26 +19,26 @@ std::string request(std::string_view host_port, std::string_view op, std::string
 
 // `bytes` printable characters, the same for every message (bodies are opaque to
 // the servers; what matters is the size).
-std::string messageBody(size_t bytes);
+std::string message_body(size_t bytes);
 
-std::string jsonString(std::string_view s);  // quoted and escaped
+std::string json_string(std::string_view s);  // quoted and escaped
 
-std::string createQueueBody(std::string_view name);
-std::string getQueueUrlBody(std::string_view name);
-std::string sendMessageBody(std::string_view queue_url, std::string_view message);
-std::string sendMessageBatchBody(std::string_view queue_url, std::string_view message, int entries);
-std::string receiveMessageBody(std::string_view queue_url, int max_messages, int wait_seconds);
-std::string getQueueAttributesBody(std::string_view queue_url);
+std::string create_queue_body(std::string_view name);
+std::string get_queue_url_body(std::string_view name);
+std::string send_message_body(std::string_view queue_url, std::string_view message);
+std::string send_message_batch_body(std::string_view queue_url, std::string_view message, int entries);
+std::string receive_message_body(std::string_view queue_url, int max_messages, int wait_seconds);
+std::string get_queue_attributes_body(std::string_view queue_url);
 // `handles` are raw JSON string contents as found in the reply (escapes kept).
-std::string deleteMessageBatchBody(std::string_view queue_url,
+std::string delete_message_batch_body(std::string_view queue_url,
                                    const std::vector<std::string_view>& handles);
 
 // Appends every ReceiptHandle value in a ReceiveMessage reply (raw, still escaped)
 // to `out` and returns how many were found.
-size_t scanReceiptHandles(std::string_view reply, std::vector<std::string_view>& out);
+size_t scan_receipt_handles(std::string_view reply, std::vector<std::string_view>& out);
 
 // Number of occurrences of `needle` in `haystack`.
-size_t countOf(std::string_view haystack, std::string_view needle);
+size_t count_of(std::string_view haystack, std::string_view needle);
 
 // Batch replies: Successful entries of SendMessageBatch carry MessageId, every
 // Failed entry carries SenderFault; so counting keys gives both without parsing.
@@ -46,16 +46,16 @@ struct BatchOutcome {
   size_t succeeded = 0;
   size_t failed = 0;
 };
-BatchOutcome sendBatchOutcome(std::string_view reply);
-BatchOutcome deleteBatchOutcome(std::string_view reply);
+BatchOutcome send_batch_outcome(std::string_view reply);
+BatchOutcome delete_batch_outcome(std::string_view reply);
 
 // Full parses for the rare replies (setup and verification).
-std::string queueUrlOf(std::string_view reply);  // empty if absent
+std::string queue_url_of(std::string_view reply);  // empty if absent
 struct QueueCounts {
   bool ok = false;
   int64_t visible = 0;
   int64_t not_visible = 0;
 };
-QueueCounts queueCountsOf(std::string_view reply);
+QueueCounts queue_counts_of(std::string_view reply);
 
 }  // namespace sluice::bench::sqs

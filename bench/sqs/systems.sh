@@ -88,8 +88,7 @@ start_sluice() {
 start_fauxqs() {
   local port=$1
   SYS_LOG=$3/fauxqs.log
-  FAUXQS_PORT=$port FAUXQS_LOGGER=false \
-    node "$BENCH_DIR/node_modules/fauxqs/dist/cli.js" >"$SYS_LOG" 2>&1 &
+  FAUXQS_PORT=$port node "$BENCH_DIR/sqs/fauxqs-server.mjs" >"$SYS_LOG" 2>&1 &
   SYS_PID=$!
   STARTED_PIDS+=("$SYS_PID")
 }
@@ -122,18 +121,27 @@ wait_ready() {
 stop_system() {
   local signal=${1:-TERM} pid=$SYS_PID i
   [[ -z $pid ]] && return 0
-  kill "-$signal" "$pid" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  # Forget it, so the exit trap never signals a pid the kernel has reused.
-  local keep=() p
-  for p in "${STARTED_PIDS[@]}"; do [[ $p == "$pid" ]] || keep+=("$p"); done
-  STARTED_PIDS=("${keep[@]}")
+  # stderr off for the whole block: bash reports a killed job ("Killed") at
+  # whichever command it notices the death in, not only at wait.
+  {
+    kill "-$signal" "$pid" || true
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "$pid" || break
+      sleep 0.1
+    done
+    kill -KILL "$pid" || true
+    wait "$pid" || true
+  } 2>/dev/null
+  forget_pid "$pid"
   SYS_PID=""
+}
+
+# Drops an ended pid from STARTED_PIDS, so the exit trap never signals a pid the
+# kernel has reused.
+forget_pid() {
+  local keep=() p
+  for p in "${STARTED_PIDS[@]}"; do [[ $p == "$1" ]] || keep+=("$p"); done
+  STARTED_PIDS=("${keep[@]}")
 }
 
 print_log() {
