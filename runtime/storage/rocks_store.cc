@@ -6,6 +6,8 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <pthread.h>
+
 #include <chrono>
 
 namespace sluice::storage {
@@ -67,6 +69,7 @@ void RocksStore::commit(WriteBatch batch, Durability durability, CommitCallback 
 }
 
 void RocksStore::run() {
+  pthread_setname_np(pthread_self(), "sluice-commit");  // for top -H, perf and gdb
   using Clock = std::chrono::steady_clock;
   const auto interval = std::chrono::milliseconds(options_.periodic_sync_ms);
   auto last_sync = Clock::now();
