@@ -14,7 +14,7 @@ REPS=3
 DURATION=10
 WARMUP=2
 SCENARIOS=(send drain memory)
-SYSTEMS=(nginx sluice fauxqs moto)
+SYSTEMS=(nginx sluice sluice-periodic fauxqs moto)
 MESSAGES=200000
 MEMORY_MESSAGES=1000000
 MOTO_MESSAGES=2000     # drain backlog for moto: it slows as its queue grows (README)
@@ -29,7 +29,7 @@ usage: bench/run-sqs.sh [options]
   --reps N             repetitions per system, interleaved [$REPS]
   --duration S         send: measured seconds per run (after a ${WARMUP} s warm-up) [$DURATION]
   --only LIST          scenarios, comma-separated: send,drain,memory [all]
-  --systems LIST       comma-separated from nginx,sluice,fauxqs,moto [all]
+  --systems LIST       comma-separated from nginx,sluice,sluice-periodic,fauxqs,moto [all]
   --messages N         drain backlog [$MESSAGES]
   --memory-messages N  memory backlog (sluice only) [$MEMORY_MESSAGES]
   --moto-messages N    drain backlog for moto, which slows down as its queue
@@ -62,7 +62,7 @@ for s in "${SCENARIOS[@]}"; do
   [[ $s =~ ^(send|drain|memory)$ ]] || { echo "unknown scenario: $s" >&2; exit 2; }
 done
 for s in "${SYSTEMS[@]}"; do
-  [[ $s =~ ^(nginx|sluice|fauxqs|moto)$ ]] || { echo "unknown system: $s" >&2; exit 2; }
+  [[ $s =~ ^(nginx|sluice|sluice-periodic|fauxqs|moto)$ ]] || { echo "unknown system: $s" >&2; exit 2; }
 done
 
 source "$BENCH_DIR/sqs/systems.sh"
@@ -118,12 +118,13 @@ if ! cmake --build "$BUILD_DIR" --target sluice-sqs-loadgen >"$WORK/build-loadge
 fi
 LOADGEN=$BUILD_DIR/bench/sluice-sqs-loadgen
 
-if has_system sluice; then
+drop_sluice() { drop_system sluice; drop_system sluice-periodic; }
+if has_system sluice || has_system sluice-periodic; then
   if [[ -n $SIDECAR_BIN ]]; then
     [[ -x $SIDECAR_BIN ]] || { say "--sidecar $SIDECAR_BIN is not executable"; exit 1; }
   elif ! cmake --build "$BUILD_DIR" --target help 2>/dev/null | grep -q '^sluice-sidecar:'; then
     say "SKIPPING sluice: the build has no sluice-sidecar target yet"
-    drop_system sluice
+    drop_sluice
   else
     say "building sluice-sidecar in $BUILD_DIR (log: $WORK/build-sidecar.log)"
     if cmake --build "$BUILD_DIR" --target sluice-sidecar >"$WORK/build-sidecar.log" 2>&1; then
@@ -131,7 +132,7 @@ if has_system sluice; then
     else
       tail -n 30 "$WORK/build-sidecar.log" >&2
       say "SKIPPING sluice: sluice-sidecar does not build yet"
-      drop_system sluice
+      drop_sluice
     fi
   fi
 fi

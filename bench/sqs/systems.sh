@@ -74,16 +74,21 @@ start_nginx() {
   STARTED_PIDS+=("$SYS_PID")
 }
 
+# sluice: queues made by CreateQueue are durable (fsync group commit, the default);
+# sluice-periodic: acknowledged once in the OS, fsynced every 200 ms (--durability periodic).
 start_sluice() {
-  local port=$1 admin=$2 dir=$3
+  local port=$1 admin=$2 dir=$3 durability=${4:-sync}
   mkdir -p "$dir/sluice-data"
   SYS_LOG=$3/sluice.log
-  local args=(--port "$port" --admin-port "$admin" --data-dir "$dir/sluice-data" --bind 127.0.0.1)
+  local args=(--port "$port" --admin-port "$admin" --data-dir "$dir/sluice-data" --bind 127.0.0.1
+              --durability "$durability")
   [[ -n ${SIDECAR_THREADS:-} ]] && args+=(--threads "$SIDECAR_THREADS")
   "$SIDECAR_BIN" "${args[@]}" >>"$SYS_LOG" 2>&1 &
   SYS_PID=$!
   STARTED_PIDS+=("$SYS_PID")
 }
+
+start_sluice-periodic() { start_sluice "$1" "$2" "$3" periodic; }
 
 start_fauxqs() {
   local port=$1
@@ -107,7 +112,7 @@ wait_ready() {
   local system=$1 port=$2 admin=$3 deadline=$((SECONDS + 60))
   while ((SECONDS < deadline)); do
     kill -0 "$SYS_PID" 2>/dev/null || return 1
-    if [[ $system == sluice ]]; then
+    if [[ $system == sluice* ]]; then
       curl -sf -o /dev/null "http://127.0.0.1:$admin/readyz" && return 0
     elif (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       return 0
