@@ -6,6 +6,7 @@
 #include "runtime/common/random.h"
 #include "sidecar/metrics/metrics.h"
 #include "sidecar/protocol/json_checks.h"
+#include "sidecar/protocol/json_reader.h"
 #include "sidecar/protocol/query_codec.h"
 #include "sidecar/sqs/actions.h"
 
@@ -82,12 +83,12 @@ void SqsApi::handle(server::HttpRequest&& req, server::Responder respond) {
     if (!op || !find_action(op->name))
       return reject(framework_error("UnknownOperationException",
                                     "The requested operation " + std::string(target) + " is not supported."));
-    json input = req.body.empty() ? json::object() : json::parse(req.body, nullptr, false);
-    if (input.is_discarded() || !input.is_object())
+    std::optional<json> input = req.body.empty() ? json::object() : protocol::read_json(req.body);
+    if (!input || !input->is_object())
       return reject(framework_error("SerializationException", "The request body is not a valid JSON object."));
-    if (auto e = protocol::check_types(*op->input, input)) return reject(*e);
-    if (auto e = protocol::check_required(*op->input, input)) return reject(*e);
-    return dispatch(Wire::json, *op, std::move(input), std::move(caller), std::move(respond));
+    if (auto e = protocol::check_types(*op->input, *input)) return reject(*e);
+    if (auto e = protocol::check_required(*op->input, *input)) return reject(*e);
+    return dispatch(Wire::json, *op, std::move(*input), std::move(caller), std::move(respond));
   }
 
   // Query protocol: parameters in a form body, in the URL, or both.
