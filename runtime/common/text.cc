@@ -53,6 +53,26 @@ bool is_valid_message_text(std::string_view s) {
   return true;
 }
 
+size_t utf8_sequence_length(std::string_view s, size_t i) {
+  auto at = [&](size_t k) { return i + k < s.size() ? static_cast<uint8_t>(s[i + k]) : uint8_t(0); };
+  auto in = [](uint8_t b, uint8_t lo, uint8_t hi) { return b >= lo && b <= hi; };
+  auto tail = [&](size_t from, size_t to) {
+    for (size_t k = from; k <= to; ++k)
+      if (!in(at(k), 0x80, 0xBF)) return false;
+    return true;
+  };
+  const uint8_t c = at(0);
+  if (c < 0x80) return i < s.size() ? 1 : 0;
+  if (in(c, 0xC2, 0xDF)) return tail(1, 1) ? 2 : 0;
+  if (c == 0xE0) return in(at(1), 0xA0, 0xBF) && tail(2, 2) ? 3 : 0;
+  if (in(c, 0xE1, 0xEC) || c == 0xEE || c == 0xEF) return tail(1, 2) ? 3 : 0;
+  if (c == 0xED) return in(at(1), 0x80, 0x9F) && tail(2, 2) ? 3 : 0;
+  if (c == 0xF0) return in(at(1), 0x90, 0xBF) && tail(2, 3) ? 4 : 0;
+  if (in(c, 0xF1, 0xF3)) return tail(1, 3) ? 4 : 0;
+  if (c == 0xF4) return in(at(1), 0x80, 0x8F) && tail(2, 3) ? 4 : 0;
+  return 0;
+}
+
 bool starts_with_ignore_case(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
   for (size_t i = 0; i < prefix.size(); ++i) {

@@ -17,6 +17,10 @@ std::optional<bool> parse_bool(std::string_view s);  // "true" / "false" only
 // #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF.
 bool is_valid_message_text(std::string_view s);
 
+// Length of the well-formed UTF-8 sequence starting at s[i] (RFC 3629, table 3-7:
+// no overlongs, no surrogates, nothing above U+10FFFF), or 0 if there is none.
+size_t utf8_sequence_length(std::string_view s, size_t i);
+
 bool starts_with_ignore_case(std::string_view s, std::string_view prefix);
 bool ends_with(std::string_view s, std::string_view suffix);
 

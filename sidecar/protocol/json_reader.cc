@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "runtime/common/text.h"
+
 namespace sluice::protocol {
 namespace {
 
@@ -104,7 +106,7 @@ class Reader {
         continue;
       }
       if (c >= 0x80) {
-        const size_t len = utf8_length(i_);
+        const size_t len = utf8_sequence_length(s_, i_);
         if (!len) return false;
         i_ += len;
         continue;
@@ -174,21 +176,6 @@ class Reader {
       out += char(0x80 | ((cp >> 6) & 0x3F));
       out += char(0x80 | (cp & 0x3F));
     }
-  }
-
-  // Length of the well-formed UTF-8 sequence at i (RFC 3629 table 3-7), or 0.
-  size_t utf8_length(size_t i) const {
-    auto at = [&](size_t k) { return i + k < s_.size() ? static_cast<unsigned char>(s_[i + k]) : 0; };
-    auto in = [](unsigned char b, unsigned char lo, unsigned char hi) { return b >= lo && b <= hi; };
-    const unsigned char c = at(0);
-    if (in(c, 0xC2, 0xDF)) return in(at(1), 0x80, 0xBF) ? 2 : 0;
-    if (c == 0xE0) return in(at(1), 0xA0, 0xBF) && in(at(2), 0x80, 0xBF) ? 3 : 0;
-    if (in(c, 0xE1, 0xEC) || c == 0xEE || c == 0xEF) return in(at(1), 0x80, 0xBF) && in(at(2), 0x80, 0xBF) ? 3 : 0;
-    if (c == 0xED) return in(at(1), 0x80, 0x9F) && in(at(2), 0x80, 0xBF) ? 3 : 0;
-    if (c == 0xF0) return in(at(1), 0x90, 0xBF) && in(at(2), 0x80, 0xBF) && in(at(3), 0x80, 0xBF) ? 4 : 0;
-    if (in(c, 0xF1, 0xF3)) return in(at(1), 0x80, 0xBF) && in(at(2), 0x80, 0xBF) && in(at(3), 0x80, 0xBF) ? 4 : 0;
-    if (c == 0xF4) return in(at(1), 0x80, 0x8F) && in(at(2), 0x80, 0xBF) && in(at(3), 0x80, 0xBF) ? 4 : 0;
-    return 0;
   }
 
   // Numbers are rare and short in requests: find the token's extent by the

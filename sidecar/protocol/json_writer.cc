@@ -2,24 +2,10 @@
 
 #include <cstdint>
 
+#include "runtime/common/text.h"
+
 namespace sluice::protocol {
 namespace {
-
-// Length of the well-formed UTF-8 sequence at s[i..n), or 0 (RFC 3629 table 3-7).
-size_t utf8_length(const unsigned char* s, size_t i, size_t n) {
-  const unsigned char c = s[i];
-  auto cont = [&](size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
-    return i + k < n && s[i + k] >= lo && s[i + k] <= hi;
-  };
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
-  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
-  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
-  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
-}
 
 void write_string(const std::string& text, std::string& out) {
   static constexpr char hex[] = "0123456789abcdef";
@@ -36,7 +22,7 @@ void write_string(const std::string& text, std::string& out) {
       continue;
     }
     if (c >= 0x80) {
-      if (size_t len = utf8_length(s, i, n)) {
+      if (size_t len = utf8_sequence_length(text, i)) {
         i += len;
         continue;
       }

@@ -37,3 +37,25 @@ TEST(Text, PadsDecimals) {
 
 }  // namespace
 }  // namespace sluice
+
+namespace sluice {
+namespace {
+
+TEST(Text, Utf8SequenceLengthFollowsRfc3629) {
+  EXPECT_EQ(utf8_sequence_length("a", 0), 1u);
+  EXPECT_EQ(utf8_sequence_length("\xC3\xA9", 0), 2u);
+  EXPECT_EQ(utf8_sequence_length("\xE2\x82\xAC", 0), 3u);
+  EXPECT_EQ(utf8_sequence_length("\xF0\x9F\x98\x80", 0), 4u);
+  EXPECT_EQ(utf8_sequence_length("x\xF4\x8F\xBF\xBF", 1), 4u);  // U+10FFFF, the last code point
+  EXPECT_EQ(utf8_sequence_length("", 0), 0u);
+  EXPECT_EQ(utf8_sequence_length("\xC3", 0), 0u);              // truncated
+  EXPECT_EQ(utf8_sequence_length("\xC0\xAF", 0), 0u);          // overlong
+  EXPECT_EQ(utf8_sequence_length("\xE0\x80\xAF", 0), 0u);      // overlong
+  EXPECT_EQ(utf8_sequence_length("\xED\xA0\x80", 0), 0u);      // a surrogate
+  EXPECT_EQ(utf8_sequence_length("\xF4\x90\x80\x80", 0), 0u);  // above U+10FFFF
+  EXPECT_EQ(utf8_sequence_length("\x80", 0), 0u);              // a continuation byte alone
+  EXPECT_EQ(utf8_sequence_length("\xFF", 0), 0u);
+}
+
+}  // namespace
+}  // namespace sluice
