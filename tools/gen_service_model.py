@@ -79,23 +79,22 @@ def find_models(service, version):
     return newest, (query[0] if query else None)
 
 
-def ref(member, old_member):
-    out = {"shape": member["shape"]}
+def with_traits(out, new, old):
+    """out plus the wire traits of `new`, falling back to the query model's `old`."""
     for t in TRAITS:
-        if t in member:
-            out[t] = member[t]
-        elif old_member and t in old_member:
-            out[t] = old_member[t]
+        if t in new:
+            out[t] = new[t]
+        elif old and t in old:
+            out[t] = old[t]
     return out
 
 
+def ref(member, old_member):
+    return with_traits({"shape": member["shape"]}, member, old_member)
+
+
 def compact_shape(shape, old):
-    out = {"type": shape["type"]}
-    for t in TRAITS:
-        if t in shape:
-            out[t] = shape[t]
-        elif old and t in old:
-            out[t] = old[t]
+    out = with_traits({"type": shape["type"]}, shape, old)
     if shape["type"] == "structure":
         out["members"] = {
             name: ref(m, (old or {}).get("members", {}).get(name)) for name, m in shape.get("members", {}).items()

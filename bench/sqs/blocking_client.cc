@@ -42,4 +42,15 @@ BlockingClient::Reply BlockingClient::call(std::string_view op, std::string_view
   return reply;
 }
 
+std::string create_queue_or_fail(BlockingClient& client, const std::string& name, nlohmann::json& out) {
+  auto created = client.call("CreateQueue", sqs::create_queue_body(name));
+  std::string url = created.ok() ? sqs::queue_url_of(created.body) : "";
+  if (url.empty()) {
+    out["status"] = "error";
+    out["errors"] = 1;
+    out["error_samples"] = {{{"count", 1}, {"error", "CreateQueue: " + created.describe()}}};
+  }
+  return url;
+}
+
 }  // namespace sluice::bench

@@ -7,6 +7,8 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <string_view>
 
@@ -34,5 +36,9 @@ class BlockingClient {
   HttpConnection conn_;
   std::string host_port_;
 };
+
+// CreateQueue `name` and return its URL; on failure return "" and make `out` a
+// scenario's error result (status, errors, error_samples).
+std::string create_queue_or_fail(BlockingClient& client, const std::string& name, nlohmann::json& out);
 
 }  // namespace sluice::bench

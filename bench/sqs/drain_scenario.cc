@@ -151,14 +151,8 @@ nlohmann::json run_drain(const Options& o) {
   nlohmann::json out = {{"scenario", "drain"}};
   BlockingClient setup(o.host, o.port);
   std::string queue = o.queue.empty() ? "bench-drain" : o.queue;
-  auto created = setup.call("CreateQueue", sqs::create_queue_body(queue));
-  std::string url = created.ok() ? sqs::queue_url_of(created.body) : "";
-  if (url.empty()) {
-    out["status"] = "error";
-    out["errors"] = 1;
-    out["error_samples"] = {{{"count", 1}, {"error", "CreateQueue: " + created.describe()}}};
-    return out;
-  }
+  const std::string url = create_queue_or_fail(setup, queue, out);
+  if (url.empty()) return out;
 
   FillResult fill = fill_queue(o, url, o.messages);
   out["messages"] = o.messages;

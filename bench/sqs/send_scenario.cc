@@ -88,14 +88,8 @@ nlohmann::json run_send(const Options& o) {
   nlohmann::json out = {{"scenario", "send"}};
   BlockingClient setup(o.host, o.port);
   std::string queue = o.queue.empty() ? "bench-send" : o.queue;
-  auto created = setup.call("CreateQueue", sqs::create_queue_body(queue));
-  std::string url = created.ok() ? sqs::queue_url_of(created.body) : "";
-  if (url.empty()) {
-    out["status"] = "error";
-    out["errors"] = 1;
-    out["error_samples"] = {{{"count", 1}, {"error", "CreateQueue: " + created.describe()}}};
-    return out;
-  }
+  const std::string url = create_queue_or_fail(setup, queue, out);
+  if (url.empty()) return out;
 
   std::string request = sqs::request(setup.host_port(), "SendMessage",
                                      sqs::send_message_body(url, sqs::message_body(o.body_bytes)));

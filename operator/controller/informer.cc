@@ -75,6 +75,11 @@ std::vector<json> Informer::list() const {
   return out;
 }
 
+void Informer::for_each(const std::function<void(const std::string& key, const json& object)>& fn) const {
+  std::lock_guard lock(mu_);
+  for (const auto& [k, v] : cache_) fn(k, v);
+}
+
 bool Informer::relist(std::string& resource_version) {
   auto r = client_.get(type_.collection_path(options_.ns), selectors(options_));
   if (!r.ok() || !r.body.contains("items")) {

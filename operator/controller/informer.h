@@ -49,6 +49,9 @@ class Informer {
   std::optional<json> get(const std::string& key) const;
   std::vector<std::string> keys() const;
   std::vector<json> list() const;
+  // Visits every cached object without copying it; `fn` runs under the cache's
+  // lock, so it must be quick and must not call back into the informer.
+  void for_each(const std::function<void(const std::string& key, const json& object)>& fn) const;
   const kube::ResourceType& type() const { return type_; }
   uint64_t relists() const { return relists_.load(); }
 

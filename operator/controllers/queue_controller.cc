@@ -119,16 +119,18 @@ ReconcileResult QueueReconciler::reconcile(const std::string& key) {
 // need not wait for their next retry once the target exists.
 void QueueReconciler::requeue_dead_letter_sources(const std::string& ns, const std::string& dlq_name,
                                                   const std::string& dlq_queue_name) {
-  for (const auto& q : queues_.list()) {
-    if (controller::namespace_of(q) != ns) continue;
-    const json spec = q.value("spec", json::object());
-    if (!spec.contains("redrivePolicy") || !spec["redrivePolicy"].is_object()) continue;
-    const std::string target = spec["redrivePolicy"].value("deadLetterTargetQueue", "");
-    if (target != dlq_name && target != dlq_queue_name) continue;
-    const json status = q.value("status", json::object());
-    const json* ready = controller::find_condition(status, "Ready");
-    if (!ready || ready->value("status", "") != "True") requeue(controller::Informer::key_of(q));
-  }
+  std::vector<std::string> sources;
+  queues_.for_each([&](const std::string& key, const json& q) {
+    if (controller::namespace_of(q) != ns) return;
+    auto spec = q.find("spec");
+    if (spec == q.end() || !spec->contains("redrivePolicy") || !(*spec)["redrivePolicy"].is_object()) return;
+    const std::string target = (*spec)["redrivePolicy"].value("deadLetterTargetQueue", "");
+    if (target != dlq_name && target != dlq_queue_name) return;
+    auto status = q.find("status");
+    const json* ready = status == q.end() ? nullptr : controller::find_condition(*status, "Ready");
+    if (!ready || ready->value("status", "") != "True") sources.push_back(key);
+  });
+  for (const auto& key : sources) requeue(key);  // outside the informer's lock
 }
 
 }  // namespace sluice::controllers

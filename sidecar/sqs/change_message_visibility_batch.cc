@@ -17,15 +17,7 @@ void change_message_visibility_batch(const SqsCallPtr& call) {
     changes.push_back({e.value("ReceiptHandle", ""), optional_int(e, "VisibilityTimeout").value_or(0)});
   }
   q->change_visibility(std::move(changes), [call, ids = std::move(ids)](std::vector<queue::Status> results) {
-    json successful = json::array(), failed = json::array();
-    for (size_t i = 0; i < results.size(); ++i) {
-      if (results[i].ok()) {
-        successful.push_back({{"Id", ids[i]}});
-      } else {
-        failed.push_back(batch_error_entry(ids[i], to_aws_error(call->env().model, results[i].error())));
-      }
-    }
-    call->succeed({{"Successful", std::move(successful)}, {"Failed", std::move(failed)}});
+    call->succeed(render_batch_statuses(call->env().model, ids, results));
   });
 }
 

@@ -15,15 +15,7 @@ void delete_message_batch(const SqsCallPtr& call) {
     handles.push_back(e.value("ReceiptHandle", ""));
   }
   q->delete_messages(std::move(handles), [call, ids = std::move(ids)](std::vector<queue::Status> results) {
-    json successful = json::array(), failed = json::array();
-    for (size_t i = 0; i < results.size(); ++i) {
-      if (results[i].ok()) {
-        successful.push_back({{"Id", ids[i]}});
-      } else {
-        failed.push_back(batch_error_entry(ids[i], to_aws_error(call->env().model, results[i].error())));
-      }
-    }
-    call->succeed({{"Successful", std::move(successful)}, {"Failed", std::move(failed)}});
+    call->succeed(render_batch_statuses(call->env().model, ids, results));
   });
 }
 

@@ -221,4 +221,17 @@ json batch_error_entry(const std::string& id, const protocol::AwsError& error) {
   return {{"Id", id}, {"SenderFault", error.sender}, {"Code", error.code}, {"Message", error.message}};
 }
 
+json render_batch_statuses(const protocol::ServiceModel& model, const std::vector<std::string>& ids,
+                           const std::vector<queue::Status>& results) {
+  json successful = json::array(), failed = json::array();
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i].ok()) {
+      successful.push_back({{"Id", ids[i]}});
+    } else {
+      failed.push_back(batch_error_entry(ids[i], to_aws_error(model, results[i].error())));
+    }
+  }
+  return {{"Successful", std::move(successful)}, {"Failed", std::move(failed)}};
+}
+
 }  // namespace sluice::sqs

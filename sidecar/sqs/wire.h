@@ -48,5 +48,9 @@ json render_received(const queue::ReceivedMessage& m, const ReceiveSelection& se
 std::optional<protocol::AwsError> check_batch(const protocol::ServiceModel& model, const json& entries,
                                               const std::string& entry_kind);
 json batch_error_entry(const std::string& id, const protocol::AwsError& error);
+// {"Successful": [{"Id"}...], "Failed": [...]} of a batch whose successes carry only their id
+// (DeleteMessageBatch, ChangeMessageVisibilityBatch).
+json render_batch_statuses(const protocol::ServiceModel& model, const std::vector<std::string>& ids,
+                           const std::vector<queue::Status>& results);
 
 }  // namespace sluice::sqs

@@ -23,15 +23,20 @@ def ready(api, ns, name):
     return False
 
 
+def start_stack():
+    """The API test server with the CRDs, a sidecar, and the operator pointed at both."""
+    workdir = tempfile.mkdtemp(prefix="sluice-e2e-")
+    api = cluster.ApiServer(workdir)
+    api.kubectl("apply", "-f", CRDS)
+    sidecar = harness.Server(extra_args=["--account-per-namespace"]).start()
+    operator = cluster.Operator(workdir, api.kubeconfig, [sidecar.admin], extra=["--unreachable-grace", "3"])
+    return workdir, api, sidecar, operator
+
+
 class QueueOperatorTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.workdir = tempfile.mkdtemp(prefix="sluice-e2e-")
-        cls.api = cluster.ApiServer(cls.workdir)
-        cls.api.kubectl("apply", "-f", CRDS)
-        cls.sidecar = harness.Server(extra_args=["--account-per-namespace"]).start()
-        cls.operator = cluster.Operator(cls.workdir, cls.api.kubeconfig, [cls.sidecar.admin],
-                                        extra=["--unreachable-grace", "3"])
+        cls.workdir, cls.api, cls.sidecar, cls.operator = start_stack()
         cls.sqs = harness.boto3_client(cls.sidecar.endpoint)
 
     @classmethod
@@ -169,12 +174,7 @@ class RuntimeGoneTest(unittest.TestCase):
     """Deleting the runtime first must not leave Queues (and namespaces) stuck."""
 
     def setUp(self):
-        self.workdir = tempfile.mkdtemp(prefix="sluice-e2e-")
-        self.api = cluster.ApiServer(self.workdir)
-        self.api.kubectl("apply", "-f", CRDS)
-        self.sidecar = harness.Server(extra_args=["--account-per-namespace"]).start()
-        self.operator = cluster.Operator(self.workdir, self.api.kubeconfig, [self.sidecar.admin],
-                                         extra=["--unreachable-grace", "3"])
+        self.workdir, self.api, self.sidecar, self.operator = start_stack()
 
     def tearDown(self):
         self.operator.stop()
