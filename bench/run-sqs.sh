@@ -13,13 +13,22 @@ BUILD_DIR=${BUILD_DIR:-$REPO_DIR/build-bench}
 REPS=3
 DURATION=10
 WARMUP=2
-SCENARIOS=(send drain memory)
+SCENARIOS=(send drain stall bulk-create memory)
 SYSTEMS=(nginx sluice sluice-periodic fauxqs moto)
+SYSTEMS_GIVEN=0
 MESSAGES=200000
 MEMORY_MESSAGES=1000000
 MOTO_MESSAGES=2000     # drain backlog for moto: it slows as its queue grows (README)
+STALL_QUEUES=1000
+CREATE_MIX=create
+MOTO_QUEUES=20         # stall queues for moto: ~2 CreateQueue/s next to 16 senders
+MOTO_BULK_QUEUES=1000  # bulk-create queues for moto (--bulk-peers): ~250/s
+BULK_QUEUES=10000
+BULK_CONNECTIONS=4
+BULK_PEERS=0
 GEN_THREADS=1
 SIDECAR_BIN=${SIDECAR_BIN:-}
+SIDECAR_B_BIN=${SIDECAR_B_BIN:-}
 SIDECAR_THREADS=${SIDECAR_THREADS:-}
 KEEP=0
 
@@ -27,15 +36,29 @@ usage() {
   cat <<EOF
 usage: bench/run-sqs.sh [options]
   --reps N             repetitions per system, interleaved [$REPS]
-  --duration S         send: measured seconds per run (after a ${WARMUP} s warm-up) [$DURATION]
-  --only LIST          scenarios, comma-separated: send,drain,memory [all]
-  --systems LIST       comma-separated from nginx,sluice,sluice-periodic,fauxqs,moto [all]
+  --duration S         send: measured seconds per run (after a ${WARMUP} s warm-up);
+                       stall: seconds of sends before the creates [$DURATION]
+  --only LIST          scenarios, comma-separated: send,drain,stall,bulk-create,memory [all]
+  --systems LIST       comma-separated from nginx,sluice,sluice-periodic,fauxqs,moto,
+                       sluice-b,sluice-b-periodic [all; the sluice-b ones with --sidecar-b]
   --messages N         drain backlog [$MESSAGES]
-  --memory-messages N  memory backlog (sluice only) [$MEMORY_MESSAGES]
+  --memory-messages N  memory backlog (sluice, sluice-b only) [$MEMORY_MESSAGES]
   --moto-messages N    drain backlog for moto, which slows down as its queue
                        grows and would take hours at 200,000 [$MOTO_MESSAGES]
+  --stall-queues N     stall: queues created during the sends [$STALL_QUEUES]
+  --create-mix LIST    stall / bulk-create: calls per queue, create[,attributes][,tags]
+                       (SetQueueAttributes, TagQueue after each CreateQueue) [$CREATE_MIX]
+  --moto-queues N      stall queues for moto, which makes ~2 a second while it
+                       serves the senders [$MOTO_QUEUES]
+  --bulk-queues N      bulk-create: queues [$BULK_QUEUES]
+  --bulk-connections N bulk-create: connections doing CreateQueue [$BULK_CONNECTIONS]
+  --bulk-peers         bulk-create on fauxqs and moto too [sluice systems only]
+  --moto-bulk-queues N bulk-create queues for moto (with --bulk-peers) [$MOTO_BULK_QUEUES]
   --threads N          load generator threads [$GEN_THREADS]
   --sidecar PATH       sluice-sidecar binary to use instead of building it
+  --sidecar-b PATH     a second sluice-sidecar (say, the one before a change): adds the
+                       systems sluice-b and sluice-b-periodic, started with the same
+                       flags, interleaved with the others; the report sets them side by side
   --sidecar-threads N  pass --threads N to the sidecar [its default]
   --keep               keep the temporary directory (logs, data dirs)
 EOF
@@ -46,12 +69,20 @@ while (($#)); do
     --reps) REPS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --only) IFS=, read -ra SCENARIOS <<<"$2"; shift 2 ;;
-    --systems) IFS=, read -ra SYSTEMS <<<"$2"; shift 2 ;;
+    --systems) IFS=, read -ra SYSTEMS <<<"$2"; SYSTEMS_GIVEN=1; shift 2 ;;
     --messages) MESSAGES=$2; shift 2 ;;
     --memory-messages) MEMORY_MESSAGES=$2; shift 2 ;;
     --moto-messages) MOTO_MESSAGES=$2; shift 2 ;;
+    --stall-queues) STALL_QUEUES=$2; shift 2 ;;
+    --create-mix) CREATE_MIX=$2; shift 2 ;;
+    --moto-queues) MOTO_QUEUES=$2; shift 2 ;;
+    --moto-bulk-queues) MOTO_BULK_QUEUES=$2; shift 2 ;;
+    --bulk-queues) BULK_QUEUES=$2; shift 2 ;;
+    --bulk-connections) BULK_CONNECTIONS=$2; shift 2 ;;
+    --bulk-peers) BULK_PEERS=1; shift ;;
     --threads) GEN_THREADS=$2; shift 2 ;;
     --sidecar) SIDECAR_BIN=$2; shift 2 ;;
+    --sidecar-b) SIDECAR_B_BIN=$2; shift 2 ;;
     --sidecar-threads) SIDECAR_THREADS=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -59,10 +90,15 @@ while (($#)); do
   esac
 done
 for s in "${SCENARIOS[@]}"; do
-  [[ $s =~ ^(send|drain|memory)$ ]] || { echo "unknown scenario: $s" >&2; exit 2; }
+  [[ $s =~ ^(send|drain|stall|bulk-create|memory)$ ]] || { echo "unknown scenario: $s" >&2; exit 2; }
 done
+if [[ -n $SIDECAR_B_BIN ]] && ((!SYSTEMS_GIVEN)); then
+  # Each B next to its A, so that the two run as close in time as they can.
+  SYSTEMS=(nginx sluice sluice-b sluice-periodic sluice-b-periodic fauxqs moto)
+fi
 for s in "${SYSTEMS[@]}"; do
-  [[ $s =~ ^(nginx|sluice|sluice-periodic|fauxqs|moto)$ ]] || { echo "unknown system: $s" >&2; exit 2; }
+  [[ $s =~ ^(nginx|sluice|sluice-periodic|sluice-b|sluice-b-periodic|fauxqs|moto)$ ]] ||
+    { echo "unknown system: $s" >&2; exit 2; }
 done
 
 source "$BENCH_DIR/sqs/systems.sh"
@@ -119,6 +155,14 @@ fi
 LOADGEN=$BUILD_DIR/bench/sluice-sqs-loadgen
 
 drop_sluice() { drop_system sluice; drop_system sluice-periodic; }
+if has_system sluice-b || has_system sluice-b-periodic; then
+  if [[ -z $SIDECAR_B_BIN ]]; then
+    say "SKIPPING sluice-b: no --sidecar-b PATH"
+    drop_system sluice-b; drop_system sluice-b-periodic
+  elif [[ ! -x $SIDECAR_B_BIN ]]; then
+    say "--sidecar-b $SIDECAR_B_BIN is not executable"; exit 1
+  fi
+fi
 if has_system sluice || has_system sluice-periodic; then
   if [[ -n $SIDECAR_BIN ]]; then
     [[ -x $SIDECAR_BIN ]] || { say "--sidecar $SIDECAR_BIN is not executable"; exit 1; }
@@ -193,8 +237,10 @@ run_loadgen() {
   machine0=$(machine_ticks)
   server0=$(process_ticks "$SYS_PID")
   start_ns=$(date +%s%N)
+  local binary
+  binary=$(sidecar_of "$system")
   "$LOADGEN" "$scenario" --threads "$GEN_THREADS" "$@" \
-    --label system="$system" --label rep="$rep" --label run_id="$RUN_ID" \
+    --label system="$system" --label rep="$rep" --label run_id="$RUN_ID" ${binary:+--label sidecar="$binary"} \
     --label load1="$(load1)" --label load_at_start="$START_LOAD" --label git="$GIT_REV" \
     --label date="$(date -Iseconds)" >"$out" &
   pid=$!
@@ -226,19 +272,28 @@ start_and_wait() {
   fi
 }
 
-run_throughput() {  # send | drain
+run_throughput() {  # send | drain | stall | bulk-create
   local scenario=$1 system=$2 rep=$3 dir=$WORK/$1-$2-$3 port admin
   read -r port admin < <("$LOADGEN" ports 2)
   start_and_wait "$system" "$dir" "$port" "$admin" ||
     { record_failure "$scenario" "$system" "$rep" start-failed "did not start; log in run output"; return 0; }
-  local args=(--port "$port")
-  if [[ $scenario == send ]]; then
-    args+=(--duration "$DURATION" --warmup "$WARMUP")
-  else
-    local n=$MESSAGES
-    [[ $system == moto ]] && n=$MOTO_MESSAGES
-    args+=(--messages "$n")
-  fi
+  local args=(--port "$port") n
+  case $scenario in
+    send) args+=(--duration "$DURATION" --warmup "$WARMUP") ;;
+    drain)
+      n=$MESSAGES
+      [[ $system == moto ]] && n=$MOTO_MESSAGES
+      args+=(--messages "$n") ;;
+    stall)
+      n=$STALL_QUEUES
+      [[ $system == moto ]] && n=$MOTO_QUEUES
+      args+=(--duration "$DURATION" --warmup "$WARMUP" --queues "$n" --mix "$CREATE_MIX") ;;
+    bulk-create)
+      n=$BULK_QUEUES
+      # moto: ten blocks of what it makes in reasonable time.
+      [[ $system == moto ]] && { n=$MOTO_BULK_QUEUES; args+=(--block "$(((n + 9) / 10))"); }
+      args+=(--queues "$n" --create-connections "$BULK_CONNECTIONS" --mix "$CREATE_MIX") ;;
+  esac
   run_loadgen "$scenario" "$system" "$rep" "${args[@]}" >/dev/null ||
     record_failure "$scenario" "$system" "$rep" loadgen-failed "load generator exited non-zero"
   if ! kill -0 "$SYS_PID" 2>/dev/null; then
@@ -250,39 +305,59 @@ run_throughput() {  # send | drain
 
 proc_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 
-run_memory() {
-  local rep=$1 dir=$WORK/memory-sluice-$rep port admin fill acked rss hwm since
+run_memory() {  # sluice | sluice-b
+  local system=$1 rep=$2 dir=$WORK/memory-$1-$2 port admin fill acked rss hwm since
   read -r port admin < <("$LOADGEN" ports 2)
-  start_and_wait sluice "$dir" "$port" "$admin" ||
-    { record_failure fill sluice "$rep" start-failed "did not start"; return 0; }
-  fill=$(run_loadgen fill sluice "$rep" --port "$port" --messages "$MEMORY_MESSAGES") ||
-    { record_failure fill sluice "$rep" loadgen-failed "load generator exited non-zero"; stop_system KILL; return 0; }
+  start_and_wait "$system" "$dir" "$port" "$admin" ||
+    { record_failure fill "$system" "$rep" start-failed "did not start"; return 0; }
+  fill=$(run_loadgen fill "$system" "$rep" --port "$port" --messages "$MEMORY_MESSAGES") ||
+    { record_failure fill "$system" "$rep" loadgen-failed "load generator exited non-zero"; stop_system KILL; return 0; }
   acked=$(grep -o '"acknowledged":[0-9]*' <<<"$fill" | cut -d: -f2)
   rss=$(proc_kib "$SYS_PID" VmRSS)
   hwm=$(proc_kib "$SYS_PID" VmHWM)
-  say "memory sluice rep $rep: $acked acknowledged, VmRSS $((rss / 1024)) MiB, VmHWM $((hwm / 1024)) MiB; kill -9"
+  say "memory $system rep $rep: $acked acknowledged, VmRSS $((rss / 1024)) MiB, VmHWM $((hwm / 1024)) MiB; kill -9"
   stop_system KILL
   since=$(date +%s%N)
-  "start_sluice" "$port" "$admin" "$dir"
-  run_loadgen recover sluice "$rep" --port "$port" --expect "${acked:-0}" --since-ns "$since" \
+  "start_$system" "$port" "$admin" "$dir"
+  run_loadgen recover "$system" "$rep" --port "$port" --expect "${acked:-0}" --since-ns "$since" \
     --timeout 120 --label vmrss_kib="${rss:-0}" --label vmhwm_kib="${hwm:-0}" >/dev/null ||
-    record_failure recover sluice "$rep" loadgen-failed "load generator exited non-zero"
-  if ! kill -0 "$SYS_PID" 2>/dev/null; then say "sluice exited after restart"; print_log; fi
+    record_failure recover "$system" "$rep" loadgen-failed "load generator exited non-zero"
+  if ! kill -0 "$SYS_PID" 2>/dev/null; then say "$system exited after restart"; print_log; fi
   stop_system
 }
 
+# The selected systems a scenario runs on, in the order given.
+scenario_systems() {
+  local s
+  for s in "${SYSTEMS[@]}"; do
+    case $1 in
+      # The durable store's footprint: the peers keep everything in memory.
+      memory) [[ $s == sluice || $s == sluice-b ]] || continue ;;
+      # nginx's canned CreateQueue does no work, so it has nothing to stall or to slow.
+      stall) [[ $s != nginx ]] || continue ;;
+      bulk-create) [[ $s == sluice* ]] || { ((BULK_PEERS)) && [[ $s != nginx ]]; } || continue ;;
+    esac
+    echo "$s"
+  done
+}
+
 for scenario in "${SCENARIOS[@]}"; do
-  if [[ $scenario == memory ]] && ! has_system sluice; then
-    say "memory: measures the sidecar's durable store only, and sluice is not selected or not available"
+  mapfile -t systems < <(scenario_systems "$scenario")
+  if ((${#systems[@]} == 0)); then
+    case $scenario in
+      memory) say "memory: measures the sidecar's durable store only, and sluice is not selected or not available" ;;
+      bulk-create) say "bulk-create: runs on the sluice systems (--bulk-peers for fauxqs and moto), none selected" ;;
+      *) say "$scenario: no selected system runs it" ;;
+    esac
     continue
   fi
   for ((rep = 1; rep <= REPS; rep++)); do
-    if [[ $scenario == memory ]]; then
-      run_memory "$rep"
-      continue
-    fi
-    for system in "${SYSTEMS[@]}"; do
-      run_throughput "$scenario" "$system" "$rep"
+    for system in "${systems[@]}"; do
+      if [[ $scenario == memory ]]; then
+        run_memory "$system" "$rep"
+      else
+        run_throughput "$scenario" "$system" "$rep"
+      fi
     done
   done
 done

@@ -11,8 +11,9 @@ RUN apt-get update \
       libjemalloc-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# Only what CMake configures and builds; tests/ is left out but for its
-# CMakeLists.txt, which adds only the suites that are present.
+# Only what CMake configures and builds; of tests/, its CMakeLists.txt (which
+# adds only the suites that are present), the API test server the operator's
+# unit tests link, and the fuzz corpus replayer.
 COPY CMakeLists.txt ./
 COPY cmake cmake
 COPY runtime runtime
@@ -23,6 +24,8 @@ COPY bench/CMakeLists.txt bench/
 COPY bench/sqs bench/sqs
 COPY bench/autoscaler bench/autoscaler
 COPY tests/CMakeLists.txt tests/
+COPY tests/k8s tests/k8s
+COPY tests/fuzz tests/fuzz
 RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
  && cmake --build build --target sluice-operator \
  && strip build/operator/sluice-operator

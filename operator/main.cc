@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 
 #include <iostream>
+#include <tuple>
 
 #include "operator/operator.h"
 
@@ -11,10 +12,10 @@ namespace po = boost::program_options;
 
 int main(int argc, char** argv) {
   sluice::OperatorOptions o;
-  int resync = int(o.resync.count()), depth = int(o.depth_refresh.count()), grace = int(o.unreachable_grace.count());
+  int resync = int(o.resync.count()), refresh = int(o.status_refresh.count()), grace = int(o.unreachable_grace.count());
   po::options_description desc(
-      "sluice-operator: reconciles Queue resources (sluice.io/v1alpha1) into Sluice runtime pods and reports\n"
-      "their URL, ARN, placement, depth and Ready condition in status.\n\nOptions");
+      "sluice-operator: reconciles Sluice's resources (sluice.io/v1alpha1) into Sluice runtime pods, reports\n"
+      "their addresses, placement and Ready condition in status, and scales workers (WorkerAutoscaler).\n\nOptions");
   desc.add_options()
       ("help,h", "print this help and exit")
       ("kubeconfig", po::value(&o.kubeconfig),
@@ -38,8 +39,9 @@ int main(int argc, char** argv) {
       ("leader-election-id", po::value(&o.leader_election_id)->default_value(o.leader_election_id), "Lease name")
       ("workers", po::value(&o.workers)->default_value(o.workers), "reconcile workers per kind")
       ("resync", po::value(&resync)->default_value(resync), "seconds between full resyncs")
-      ("depth-refresh", po::value(&depth)->default_value(depth),
-       "seconds between refreshes of a Ready queue's depth in status")
+      ("status-refresh", po::value(&refresh)->default_value(refresh),
+       "seconds between refreshes of a Ready resource's status (a queue's depth, ...)")
+      ("depth-refresh", po::value(&refresh), "the same as --status-refresh (its former name)")
       ("unreachable-grace", po::value(&grace)->default_value(grace),
        "seconds a deletion waits for an unreachable runtime before releasing the resource")
       ("watch-timeout", po::value(&o.watch_timeout_seconds)->default_value(o.watch_timeout_seconds),
@@ -56,8 +58,17 @@ int main(int argc, char** argv) {
     std::cout << desc << "\n";
     return 0;
   }
+  // Bounds: a zero here would spin a worker or a refresh loop.
+  for (auto [name, value, min] : {std::tuple{"--workers", o.workers, 1}, std::tuple{"--resync", resync, 1},
+                                  std::tuple{"--status-refresh", refresh, 1}, std::tuple{"--unreachable-grace", grace, 0},
+                                  std::tuple{"--watch-timeout", o.watch_timeout_seconds, 1}}) {
+    if (value < min) {
+      std::cerr << "sluice-operator: " << name << " must be at least " << min << "\n";
+      return 2;
+    }
+  }
   o.resync = std::chrono::seconds(resync);
-  o.depth_refresh = std::chrono::seconds(depth);
+  o.status_refresh = std::chrono::seconds(refresh);
   o.unreachable_grace = std::chrono::seconds(grace);
   sluice::Operator op(std::move(o));
   if (int rc = op.start(); rc != 0) return rc;

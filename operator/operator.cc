@@ -9,15 +9,19 @@
 #include <iostream>
 #include <thread>
 
+#include "operator/autoscaler/workerautoscaler_adapter.h"
 #include "operator/controller/controller.h"
 #include "operator/controller/events.h"
 #include "operator/controller/informer.h"
 #include "operator/controller/leader_election.h"
-#include "operator/controllers/queue_controller.h"
-#include "operator/controllers/workerautoscaler_controller.h"
+#include "operator/controller/object_meta.h"
+#include "operator/controller/resource_reconciler.h"
+#include "operator/hosted/hosted_adapter.h"
+#include "operator/kinds.h"
 #include "operator/kube/kube_client.h"
 #include "operator/operator_metrics.h"
 #include "operator/runtime/runtime_client.h"
+#include "operator/sources.h"
 #include "runtime/common/random.h"
 #include "sidecar/server/http_server.h"
 
@@ -31,49 +35,39 @@ struct Operator::Parts {
   server::IoLoops loops{1};  // the metrics and probes server, and signals
   boost::asio::signal_set signals{loops.main(), SIGINT, SIGTERM};
   std::unique_ptr<server::HttpServer> http;
-  std::vector<std::unique_ptr<controller::Informer>> informers;
+  std::map<std::string, std::unique_ptr<controller::Informer>> informers;  // by kind
+  std::map<std::string, std::unique_ptr<autoscaler::MetricSource>> sources;
+  std::vector<std::unique_ptr<controller::KindAdapter>> adapters;
   std::vector<std::unique_ptr<controller::Reconciler>> reconcilers;
-  std::vector<std::unique_ptr<controller::Controller>> controllers;
+  std::map<std::string, std::unique_ptr<controller::Controller>> controllers;  // by kind
   std::unique_ptr<controller::LeaderElector> elector;
   std::atomic<bool> stopping{false};
   std::atomic<bool> running{false};
   std::mutex mu;
   std::condition_variable cv;
+
+  // A resource turned Ready: resources of any hosted kind that refer to it and
+  // are not Ready yet are looked at now rather than at their next retry (queues
+  // applied with their dead-letter queue in one file often arrive first).
+  void requeue_referrers(const std::string& kind, const controller::json& object) {
+    const std::string ns = controller::namespace_of(object), name = controller::name_of(object);
+    for (const resource::KindDef* k : operator_kinds::hosted_kinds()) {
+      if (!k->references) continue;
+      std::string target_engine_name;
+      for (const resource::KindDef* t : operator_kinds::hosted_kinds())
+        if (t->kind == kind) target_engine_name = t->engine_name(object.value("spec", controller::json::object()), name);
+      std::vector<std::string> keys;
+      informers.at(k->kind)->for_each([&](const std::string& key, const controller::json& o) {
+        if (controller::namespace_of(o) != ns) return;
+        const controller::json* ready = o.contains("status") ? controller::find_condition(o["status"], "Ready") : nullptr;
+        if (ready && ready->value("status", "") == "True") return;
+        for (const auto& ref : k->references(o.value("spec", controller::json::object()), controller::name_of(o)))
+          if (ref.kind == kind && (ref.name == name || ref.name == target_engine_name)) keys.push_back(key);
+      });
+      for (const auto& key : keys) controllers.at(k->kind)->enqueue(key);  // outside the informer's lock
+    }
+  }
 };
-
-namespace {
-
-// One row per kind the operator reconciles: adding a kind is a CRD, a
-// reconciler and a row here (docs/adding-a-kind.md). Every kind's informer
-// exists before any reconciler is made, so reconcilers can read other kinds.
-using Informers = std::map<std::string, controller::Informer*>;
-
-struct KindRow {
-  kube::ResourceType type;
-  std::function<std::unique_ptr<controller::Reconciler>(Operator::Parts&, Informers&, const OperatorOptions&)> make;
-};
-
-}  // namespace
-
-static std::vector<KindRow> kind_table() {
-  return {
-      {controllers::kQueueType,
-       [](Operator::Parts& p, Informers& informers, const OperatorOptions& o) {
-         controllers::QueueControllerOptions qo;
-         qo.depth_refresh = o.depth_refresh;
-         qo.unreachable_grace = o.unreachable_grace;
-         return std::make_unique<controllers::QueueReconciler>(*p.client, *informers["Queue"], *p.runtimes,
-                                                               *p.events, qo);
-       }},
-      {controllers::kWorkerAutoscalerType,
-       [](Operator::Parts& p, Informers& informers, const OperatorOptions&) {
-         return std::make_unique<controllers::WorkerAutoscalerReconciler>(
-             *p.client, *informers["WorkerAutoscaler"], *informers["Queue"], *p.runtimes, *p.events,
-             [&p](const std::string& name, const std::string& help, const std::map<std::string, std::string>& labels,
-                  double value) { p.metrics.gauge(name, help, labels, value); });
-       }},
-  };
-}
 
 Operator::Operator(OperatorOptions options) : options_(std::move(options)), parts_(std::make_unique<Parts>()) {}
 
@@ -165,34 +159,52 @@ void Operator::run() {
   }
   p.metrics.leader(true);
 
-  // Informers and controllers for every kind in the table.
-  const auto rows = kind_table();
-  Informers informers;
-  for (const auto& row : rows) {
+  // An informer for every kind first, so that adapters and sources can read any of them.
+  std::vector<const resource::KindDef*> kinds(operator_kinds::hosted_kinds().begin(),
+                                              operator_kinds::hosted_kinds().end());
+  kinds.push_back(&operator_kinds::workerautoscaler());
+  std::map<std::string, controller::Informer*> informers;
+  for (const resource::KindDef* k : kinds) {
     controller::InformerOptions io;
     io.ns = options_.watch_namespace;
     io.watch_timeout_seconds = options_.watch_timeout_seconds;
-    p.informers.push_back(std::make_unique<controller::Informer>(*p.client, row.type, io));
-    informers[row.type.kind] = p.informers.back().get();
+    auto informer = std::make_unique<controller::Informer>(*p.client, controller::resource_type(*k), io);
+    informers[k->kind] = informer.get();
+    p.informers[k->kind] = std::move(informer);
   }
-  for (const auto& row : rows) {
-    controller::Informer* informer = informers[row.type.kind];
-    auto reconciler = row.make(p, informers, options_);
+  p.sources = operator_kinds::make_sources(informers, *p.runtimes);
+  std::map<std::string, autoscaler::MetricSource*> sources;
+  for (auto& [name, source] : p.sources) sources[name] = source.get();
+
+  // One adapter per kind on the one reconciler shape.
+  for (const resource::KindDef* k : operator_kinds::hosted_kinds())
+    p.adapters.push_back(std::make_unique<hosted::HostedAdapter>(
+        *k, *p.runtimes, hosted::HostedOptions{options_.status_refresh, options_.unreachable_grace}));
+  p.adapters.push_back(std::make_unique<autoscaler::WorkerAutoscalerAdapter>(
+      operator_kinds::workerautoscaler(), *p.client, *p.events, sources,
+      [&p](const std::string& name, const std::string& help, const std::map<std::string, std::string>& labels,
+           double value) { p.metrics.gauge(name, help, labels, value); }));
+  for (auto& adapter : p.adapters) {
+    const std::string kind = adapter->kind().kind;
+    controller::Informer* informer = informers[kind];
+    auto reconciler = std::make_unique<controller::ResourceReconciler>(
+        *p.client, *informer, *p.events, *adapter,
+        [&p](const std::string& k, const controller::json& o) { p.requeue_referrers(k, o); });
     controller::ControllerObserver observer{
-        [this](const std::string& kind, bool ok, double s) { parts_->metrics.reconciled(kind, ok, s); },
-        [this](const std::string& kind, size_t depth) { parts_->metrics.queue_depth(kind, depth); }};
-    auto ctl = std::make_unique<controller::Controller>(row.type.kind, *informer, *reconciler, options_.workers,
-                                                        options_.resync, observer);
+        [this](const std::string& k, bool ok, double s) { parts_->metrics.reconciled(k, ok, s); },
+        [this](const std::string& k, size_t depth) { parts_->metrics.queue_depth(k, depth); }};
+    auto ctl = std::make_unique<controller::Controller>(kind, *informer, *reconciler, options_.workers, options_.resync,
+                                                        observer);
     informer->on_change([c = ctl.get()](const std::string& key) { c->enqueue(key); });
     p.reconcilers.push_back(std::move(reconciler));
-    p.controllers.push_back(std::move(ctl));
+    p.controllers[kind] = std::move(ctl);
   }
   // A runtime that restarted or appeared may need everything re-applied.
   p.runtimes->on_change([this] {
-    for (auto& c : parts_->controllers) c->enqueue_all();
+    for (auto& [kind, c] : parts_->controllers) c->enqueue_all();
   });
-  for (auto& c : p.controllers) c->start();
-  for (auto& i : p.informers) i->start();
+  for (auto& [kind, c] : p.controllers) c->start();
+  for (auto& [kind, i] : p.informers) i->start();
   p.runtimes->start();
   p.running = true;
 
@@ -211,8 +223,8 @@ void Operator::run() {
     p.cv.wait(lock, [&] { return p.stopping.load(); });
   }
   p.running = false;
-  for (auto& c : p.controllers) c->stop();
-  for (auto& i : p.informers) i->stop();
+  for (auto& [kind, c] : p.controllers) c->stop();
+  for (auto& [kind, i] : p.informers) i->stop();
   p.runtimes->stop();
   if (holder.joinable()) holder.join();
   p.metrics.leader(false);

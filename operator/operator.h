@@ -1,7 +1,7 @@
 #pragma once
 // sluice-operator, assembled: Kubernetes client, runtime discovery, one
-// informer and controller per kind (the kind table in operator.cc), leader
-// election, and the health/metrics endpoint.
+// informer and controller per kind (the registries in kinds.cc and sources.cc),
+// leader election, and the health/metrics endpoint.
 //
 // Lifecycle: start() connects and serves /healthz; run() waits for leadership
 // (when enabled), runs the controllers until stop() or a signal, then stops
@@ -28,7 +28,7 @@ struct OperatorOptions {
   std::string leader_election_id = "sluice-operator";
   int workers = 4;
   std::chrono::seconds resync{300};
-  std::chrono::seconds depth_refresh{15};
+  std::chrono::seconds status_refresh{15};
   std::chrono::seconds unreachable_grace{60};
   int watch_timeout_seconds = 300;
 };

@@ -7,7 +7,6 @@
 #include <thread>
 
 #include "runtime/common/arn.h"
-#include "runtime/queue/attributes.h"
 
 namespace sluice {
 namespace po = boost::program_options;
@@ -23,17 +22,20 @@ std::string SidecarOptions::to_json() const {
                       {"accountPerNamespace", account_per_namespace},
                       {"advertiseUrl", advertise_url},
                       {"threads", threads},
-                      {"durability", std::string(queue::to_string(durability))},
-                      {"shutdownGraceSeconds", shutdown_grace_seconds}};
+                      {"durability", std::string(storage::to_string(durability))},
+                      {"shutdownGraceSeconds", shutdown_grace_seconds},
+                      {"metricsLevel", std::string(metrics::to_string(metrics.level))},
+                      {"metricsMaxResources", metrics.max_resources}};
   return j.dump();
 }
 
 std::optional<SidecarOptions> parse_options(int argc, char** argv, int* exit_code) {
   SidecarOptions o;
   std::string durability = "sync";
+  std::string metrics_level = "resource";
   po::options_description desc(
-      "sluice-sidecar: SQS for Kubernetes and for your laptop.\n"
-      "Serves the AWS SQS API (query and JSON 1.0 protocols) on one port, and an admin API\n"
+      "sluice-sidecar: AWS messaging services for Kubernetes and for your laptop.\n"
+      "Serves the AWS APIs of its service modules on one port, and an admin API\n"
       "(health, metrics, the operator's resource API) on another.\n\nOptions");
   desc.add_options()
       ("help,h", "print this help and exit")
@@ -45,20 +47,25 @@ std::optional<SidecarOptions> parse_options(int argc, char** argv, int* exit_cod
       ("data-dir", po::value(&o.data_dir)->default_value(o.data_dir),
        "directory of the durable store (created if missing)")
       ("manifests", po::value(&o.manifests),
-       "directory of Queue manifests (*.yaml, *.yml) to load at start-up; any error stops the start")
+       "directory of resource manifests (*.yaml, *.yml) to load at start-up; any error stops the start")
       ("region", po::value(&o.region)->default_value(o.region), "region used in ARNs")
       ("account-id", po::value(&o.account_id)->default_value(o.account_id),
        "account id of requests whose access key is not an account id, and of every manifest's namespace")
       ("account-per-namespace", po::bool_switch(&o.account_per_namespace),
        "map each Kubernetes namespace to its own account id (derived from its name) instead of --account-id")
       ("advertise-url", po::value(&o.advertise_url),
-       "base URL of the queue URLs the admin API reports (default http://localhost:<port>)")
+       "base URL of the resource URLs the admin API reports (default http://localhost:<port>)")
       ("threads", po::value(&o.threads)->default_value(o.threads), "I/O threads (0: one per core)")
       ("durability", po::value(&durability)->default_value(durability),
-       "durability of queues created through the AWS API: sync (fsync before acknowledging; concurrent "
+       "durability of resources created through the AWS APIs: sync (fsync before acknowledging; concurrent "
        "requests share one fsync), periodic (written before acknowledging, fsynced every 200 ms) or memory")
       ("shutdown-grace", po::value(&o.shutdown_grace_seconds)->default_value(o.shutdown_grace_seconds),
-       "seconds to finish in-flight requests after SIGTERM");
+       "seconds to finish in-flight requests after SIGTERM")
+      ("metrics-level", po::value(&metrics_level)->default_value(metrics_level),
+       "what /metrics reports: service (one series per service and region), resource (one per resource, up to "
+       "--metrics-max-resources of each kind; the rest summed) or shard (also per shard, where there are shards)")
+      ("metrics-max-resources", po::value(&o.metrics.max_resources)->default_value(o.metrics.max_resources),
+       "resources of each kind with series of their own at --metrics-level resource");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -78,7 +85,14 @@ std::optional<SidecarOptions> parse_options(int argc, char** argv, int* exit_cod
     *exit_code = 0;
     return std::nullopt;
   }
-  auto d = queue::parse_durability(durability);
+  auto level = metrics::parse_level(metrics_level);
+  if (!level) {
+    std::cerr << "sluice-sidecar: --metrics-level must be service, resource or shard\n";
+    *exit_code = 2;
+    return std::nullopt;
+  }
+  o.metrics.level = *level;
+  auto d = storage::parse_durability(durability);
   if (!d) {
     std::cerr << "sluice-sidecar: --durability must be sync, periodic or memory\n";
     *exit_code = 2;

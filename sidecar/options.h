@@ -6,7 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "runtime/storage/store.h"
+#include "runtime/storage/durability.h"
+#include "sidecar/metrics/metrics.h"
 
 namespace sluice {
 
@@ -23,6 +24,7 @@ struct SidecarOptions {
   int threads = 0;            // 0: one per core
   storage::Durability durability = storage::Durability::sync;
   int shutdown_grace_seconds = 25;
+  metrics::MetricsOptions metrics;
   std::string to_json() const;
 };
 

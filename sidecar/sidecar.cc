@@ -9,18 +9,17 @@
 #include <mutex>
 #include <condition_variable>
 
-#include "runtime/queue/queue_service.h"
 #include "runtime/storage/memory_store.h"
 #include "runtime/storage/rocks_store.h"
 #include "sidecar/admin/admin_api.h"
+#include "sidecar/aws/endpoint.h"
 #include "sidecar/manifests/manifest_loader.h"
 #include "sidecar/metrics/metrics.h"
-#include "sidecar/metrics/sqs_metrics.h"
 #include "sidecar/metrics/store_metrics.h"
+#include "sidecar/module.h"
 #include "sidecar/server/asio_scheduler.h"
 #include "sidecar/server/http_server.h"
 #include "sidecar/server/io_loops.h"
-#include "sidecar/sqs/sqs_api.h"
 
 namespace sluice {
 
@@ -32,9 +31,9 @@ struct Sidecar::Parts {
   server::AsioScheduler scheduler{io, clock};
   std::unique_ptr<storage::RocksStore> store;
   storage::MemoryStore memory;
-  std::unique_ptr<queue::QueueService> queues;
+  std::vector<std::unique_ptr<Module>> modules;
   metrics::Metrics metrics;
-  std::unique_ptr<sqs::SqsApi> sqs;
+  std::unique_ptr<aws::Endpoint> endpoint;
   std::unique_ptr<admin::AdminApi> admin;
   std::unique_ptr<server::HttpServer> api_server;
   std::unique_ptr<server::HttpServer> admin_server;
@@ -42,6 +41,13 @@ struct Sidecar::Parts {
   std::mutex mu;
   std::condition_variable stopped_cv;
   bool stop_requested = false;
+
+  std::vector<resource::Binding*> kinds() const {
+    std::vector<resource::Binding*> out;
+    for (const auto& m : modules)
+      for (auto* k : m->kinds()) out.push_back(k);
+    return out;
+  }
 };
 
 Sidecar::Sidecar(SidecarOptions options) : options_(std::move(options)), parts_(std::make_unique<Parts>(options_.threads)) {}
@@ -65,23 +71,50 @@ int Sidecar::start() {
     std::cerr << "sluice-sidecar: cannot open data directory " << options_.data_dir << ": " << error << "\n";
     return 1;
   }
-  queue::QueueServiceOptions qo;
-  qo.region = options_.region;
-  qo.default_durability = options_.durability;
-  p.queues = std::make_unique<queue::QueueService>(qo, *p.store, p.memory, p.clock, p.scheduler);
+  p.modules = make_modules(ModuleContext{*p.store, p.memory, p.clock, p.scheduler, options_});
   auto t0 = std::chrono::steady_clock::now();
-  if (auto s = p.queues->recover(); !s.ok()) {
-    std::cerr << "sluice-sidecar: cannot recover " << options_.data_dir << ": " << s.error().message << "\n";
-    return 1;
+  std::vector<std::string> recovered;
+  for (auto& m : p.modules) {
+    auto r = m->recover();
+    if (!r.ok()) {
+      std::cerr << "sluice-sidecar: cannot recover " << m->name() << " from " << options_.data_dir << ": "
+                << r.error().message << "\n";
+      return 1;
+    }
+    recovered.push_back(std::string(m->name()) + ": " + *r);
   }
-  const size_t recovered = p.queues->all().size();
   auto recovered_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
 
+  // The API port binds first: the advertised URL of the resources defaults to it.
+  std::vector<aws::Service*> services;
+  std::string names;
+  for (auto& m : p.modules) {
+    for (auto* s : m->services()) services.push_back(s);
+    for (const auto& c : m->collectors()) p.metrics.add_collectable(c);
+    names += (names.empty() ? "" : ", ") + std::string(m->name());
+  }
+  p.metrics.add_collectable(metrics::make_store_collector(*p.store));
+  p.endpoint = std::make_unique<aws::Endpoint>(services, aws::EndpointOptions{options_.region, options_.account_id},
+                                               &p.metrics);
+  p.api_server = std::make_unique<server::HttpServer>(
+      p.loops, server::HttpServerOptions{options_.bind, options_.port, size_t(32) << 20, "aws"},
+      [this](server::HttpRequest&& req, server::Responder respond) {
+        parts_->endpoint->handle(std::move(req), std::move(respond));
+      });
+  if (!p.api_server->listen(&error)) {
+    std::cerr << "sluice-sidecar: " << error << "\n";
+    return 1;
+  }
+  if (options_.advertise_url.empty()) options_.advertise_url = "http://localhost:" + std::to_string(port());
   const std::string fixed_account = options_.account_per_namespace ? "" : options_.account_id;
+  const admin::AdminConfig admin_config{options_.region, fixed_account, options_.advertise_url, options_.to_json()};
+
   manifests::LoadResult loaded;
   if (!options_.manifests.empty()) {
-    loaded = manifests::load_manifests(options_.manifests, *p.queues, {options_.region, fixed_account});
+    manifests::LoadOptions lo{admin_config, {}};
+    for (auto kind : operator_only_kinds()) lo.operator_only.emplace_back(kind);
+    loaded = manifests::load_manifests(options_.manifests, p.kinds(), lo);
     if (!loaded.ok()) {
       for (const auto& e : loaded.errors) std::cerr << "sluice-sidecar: " << e << "\n";
       std::cerr << "sluice-sidecar: not starting: " << loaded.errors.size() << " error(s) in " << options_.manifests
@@ -90,22 +123,7 @@ int Sidecar::start() {
     }
   }
 
-  p.metrics.add_collectable(metrics::make_sqs_collector(*p.queues));
-  p.metrics.add_collectable(metrics::make_store_collector(*p.store));
-  p.sqs = std::make_unique<sqs::SqsApi>(*p.queues, sqs::SqsConfig{options_.region, options_.account_id}, p.metrics);
-  p.api_server = std::make_unique<server::HttpServer>(
-      p.loops, server::HttpServerOptions{options_.bind, options_.port, size_t(32) << 20, "aws"},
-      [this](server::HttpRequest&& req, server::Responder respond) {
-        parts_->sqs->handle(std::move(req), std::move(respond));
-      });
-  if (!p.api_server->listen(&error)) {
-    std::cerr << "sluice-sidecar: " << error << "\n";
-    return 1;
-  }
-  if (options_.advertise_url.empty()) options_.advertise_url = "http://localhost:" + std::to_string(port());
-  p.admin = std::make_unique<admin::AdminApi>(
-      *p.queues, p.metrics,
-      admin::AdminConfig{options_.region, fixed_account, options_.advertise_url, options_.to_json()});
+  p.admin = std::make_unique<admin::AdminApi>(p.kinds(), p.metrics, admin_config);
   p.admin_server = std::make_unique<server::HttpServer>(
       p.loops, server::HttpServerOptions{options_.bind, options_.admin_port, size_t(4) << 20, "admin"},
       [this](server::HttpRequest&& req, server::Responder respond) {
@@ -124,14 +142,13 @@ int Sidecar::start() {
   p.admin->set_ready(true);
 
   std::cout << "sluice-sidecar 0.1.0\n"
-            << "  AWS APIs (SQS, query and JSON):  http://" << options_.bind << ":" << port() << "\n"
+            << "  AWS APIs (" << names << "):  http://" << options_.bind << ":" << port() << "\n"
             << "  admin (/healthz /readyz /metrics /help): http://" << options_.bind << ":" << admin_port() << "\n"
-            << "  data: " << options_.data_dir << " (" << recovered << " queues recovered in "
-            << recovered_ms << " ms)\n";
+            << "  data: " << options_.data_dir << " (recovered in " << recovered_ms << " ms)\n";
+  for (const auto& line : recovered) std::cout << "    " << line << "\n";
   if (!options_.manifests.empty()) {
     std::cout << "  loaded " << loaded.loaded.size() << " resources from " << options_.manifests << ":\n";
-    for (const auto& r : loaded.loaded)
-      std::cout << "    " << r.resource << " -> " << options_.advertise_url << r.detail << "\n";
+    for (const auto& r : loaded.loaded) std::cout << "    " << r.resource << " -> " << r.detail << "\n";
     for (const auto& r : loaded.skipped) std::cout << "    " << r.resource << ": skipped (" << r.detail << ")\n";
   }
   std::cout.flush();
@@ -155,10 +172,13 @@ void Sidecar::shutdown() {
   Parts& p = *parts_;
   p.admin->set_ready(false);
   p.api_server->stop_accepting();
-  p.queues->release_waiters();
+  auto drain = [&p] {
+    for (auto& m : p.modules) m->drain();
+  };
+  drain();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options_.shutdown_grace_seconds);
   while (p.api_server->in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
-    p.queues->release_waiters();  // long polls that arrived meanwhile
+    drain();  // long polls that arrived meanwhile
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   p.admin_server->stop_accepting();
@@ -166,7 +186,7 @@ void Sidecar::shutdown() {
   p.loops.stop();
   p.loops.join();
   started_ = false;
-  p.queues.reset();
+  p.modules.clear();
   p.store->flush();
   p.store.reset();
   std::cout << "sluice-sidecar: stopped\n";

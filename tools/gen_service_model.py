@@ -26,6 +26,11 @@ SERVICES = {
     "firehose": "2015-08-04",
 }
 
+# The prefix of the JSON protocol's error "__type" that AWS writes for each service:
+# SQS names the Smithy namespace (com.amazonaws.sqs#QueueDoesNotExist); the older
+# JSON services (Kinesis, Firehose) write the bare shape name. Not in botocore.
+ERROR_NAMESPACES = {"sqs": "com.amazonaws.sqs#"}
+
 # Errors the models do not describe with a status. Values from the SQS API
 # reference ("Common Errors" and each action's Errors section).
 STATUS_OVERRIDES = {
@@ -118,11 +123,19 @@ def build(service):
     version = SERVICES[service]
     new, old = find_models(service, version)
     meta = new["metadata"]
+    protocols = list(meta.get("protocols") or [meta["protocol"]])
+    query_compatible = "awsQueryCompatible" in meta
+    if query_compatible and old and "query" not in protocols:
+        protocols.append("query")  # the service still answers its older query protocol
     out = {
         "sources": {"botocore": new["_botocore"], "botocoreQuery": (old or {}).get("_botocore", "")},
         "service": service,
         "apiVersion": version,
         "protocol": meta["protocol"],
+        "protocols": protocols,
+        "awsQueryCompatible": query_compatible,
+        "signingName": meta.get("signingName") or meta.get("endpointPrefix") or service,
+        "errorNamespace": ERROR_NAMESPACES.get(service, ""),
         "targetPrefix": meta.get("targetPrefix", ""),
         "jsonVersion": meta.get("jsonVersion", ""),
         "xmlNamespace": meta.get("xmlNamespace") or (old or {}).get("metadata", {}).get("xmlNamespace", ""),

@@ -3,25 +3,26 @@
 namespace sluice::bench {
 namespace {
 
-using autoscaler::QueueDepth;
+using queue_trigger::Depth;
 using autoscaler::TimeMs;
 
 TimeMs ms(int s) { return TimeMs(s) * 1000; }
 
 // What KEDA's aws-sqs-queue scaler (scaleOnInFlight: true) and the HPA read.
-double visible_plus_in_flight(const QueueDepth& q) { return double(q.visible) + double(q.in_flight); }
+double visible_plus_in_flight(const Depth& q) { return double(q.visible) + double(q.in_flight); }
 
 class SluicePolicy : public Policy {
  public:
   SluicePolicy(const autoscaler::Spec& spec, bool in_flight_trigger)
       : spec_(spec), in_flight_trigger_(in_flight_trigger), tracker_(std::make_unique<autoscaler::TargetTracker>(0)) {}
 
-  int tick(int now_s, const QueueDepth& seen, int replicas, int ready) override {
+  int tick(int now_s, const Depth& seen, int replicas, int ready) override {
     if (now_s % spec_.behavior.polling_interval_seconds != 0) return replicas;
-    // Every trigger reads the one simulated queue.
+    // Every trigger reads the one simulated queue, as the queue trigger reads a queue.
     autoscaler::Observation obs{ms(now_s), replicas, ready, {}};
-    obs.depths.assign(spec_.triggers.size(), seen);
-    if (in_flight_trigger_) obs.depths.back() = QueueDepth{0, seen.in_flight, 0};
+    for (const auto& t : spec_.triggers) obs.readings.push_back(queue_trigger::reading(seen, t.options));
+    if (in_flight_trigger_)
+      obs.readings.back() = queue_trigger::reading(Depth{0, seen.in_flight, 0}, spec_.triggers.back().options);
     return tracker_->decide(spec_, obs).desired;
   }
   void restart(int now_s) override { tracker_ = std::make_unique<autoscaler::TargetTracker>(ms(now_s)); }
@@ -37,7 +38,7 @@ class HpaPolicy : public Policy {
   HpaPolicy(double target, int max_replicas, int sync_seconds)
       : target_(target), max_(max_replicas), sync_(sync_seconds), hpa_(1, max_replicas, target) {}
 
-  int tick(int now_s, const QueueDepth& seen, int replicas, int) override {
+  int tick(int now_s, const Depth& seen, int replicas, int) override {
     if (now_s % sync_ != 0) return replicas;
     return hpa_.sync(ms(now_s), visible_plus_in_flight(seen), replicas);
   }
@@ -55,7 +56,7 @@ class KedaPolicy : public Policy {
  public:
   KedaPolicy(const KedaSettings& s, int hpa_sync_seconds) : keda_(s), hpa_sync_(hpa_sync_seconds) {}
 
-  int tick(int now_s, const QueueDepth& seen, int replicas, int) override {
+  int tick(int now_s, const Depth& seen, int replicas, int) override {
     const double metric = visible_plus_in_flight(seen);
     // When both loops fire in the same second, KEDA's goes first: the HPA then
     // acts on a Deployment KEDA has just woken, the best case for KEDA.
@@ -78,7 +79,7 @@ std::unique_ptr<Policy> make_sluice_policy(const autoscaler::Spec& spec) {
 
 std::unique_ptr<Policy> make_sluice_in_flight_policy(const autoscaler::Spec& spec, double in_flight_per_replica) {
   autoscaler::Spec s = spec;
-  autoscaler::QueueTrigger t = s.triggers.at(0);
+  autoscaler::Trigger t = s.triggers.at(0);
   t.target_backlog_per_replica = in_flight_per_replica;
   t.activation_backlog = 0;
   s.triggers.push_back(t);

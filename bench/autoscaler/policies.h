@@ -16,13 +16,14 @@
 #include "bench/autoscaler/keda_model.h"
 #include "operator/autoscaler/spec.h"
 #include "operator/autoscaler/target_tracker.h"
+#include "operator/queue/queue_trigger.h"
 
 namespace sluice::bench {
 
 class Policy {
  public:
   virtual ~Policy() = default;
-  virtual int tick(int now_s, const autoscaler::QueueDepth& seen, int replicas, int ready) = 0;
+  virtual int tick(int now_s, const queue_trigger::Depth& seen, int replicas, int ready) = 0;
   // The controller restarts (a new operator leader, kube-controller-manager
   // restarting): what it kept in memory is gone.
   virtual void restart(int now_s) = 0;

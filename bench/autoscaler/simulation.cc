@@ -27,7 +27,7 @@ LaneResult run_lane(const std::string& name, Policy& policy, const LoadProfile& 
 
     if (restart_at && t == *restart_at) policy.restart(t);
     const double f = noise[size_t(t)];
-    const autoscaler::QueueDepth seen{uint64_t(std::llround(double(q.visible) * f)),
+    const queue_trigger::Depth seen{uint64_t(std::llround(double(q.visible) * f)),
                                       uint64_t(std::llround(double(q.in_flight) * f)), 0};
     const int before = pool.replicas();
     const int desired = policy.tick(t, seen, before, pool.ready(t));

@@ -29,6 +29,10 @@ struct Options {
   double timeout_s = 600;    // bound on fill, drain and recover phases
   uint64_t expect = 0;       // recover: acknowledged backlog to find again
   int64_t since_ns = 0;      // recover: CLOCK_REALTIME when the restart began
+  uint64_t queues = 0;       // stall / bulk-create: queues to create (0: the scenario's default)
+  int create_connections = 4;  // bulk-create (stall creates on one)
+  uint64_t block = 1000;     // bulk-create: queues per timed block
+  std::string mix = "create";  // stall / bulk-create: create[,attributes][,tags] per queue
 };
 
 // SendMessage with one body over `connections` keep-alive connections.
@@ -40,6 +44,11 @@ nlohmann::json run_drain(const Options& o);
 nlohmann::json run_fill(const Options& o);
 // Poll until the restarted server serves the queue again, then check the backlog.
 nlohmann::json run_recover(const Options& o);
+// SendMessage as in run_send, with one more connection creating queues in the
+// middle; SendMessage latency during the creates against a window before them.
+nlohmann::json run_stall(const Options& o);
+// CreateQueue of many queues, timed per block of `block`, then ListQueues of all.
+nlohmann::json run_bulk_create(const Options& o);
 
 // Runs `io` on `threads` threads (the caller's included) until it has no work.
 void run_io(boost::asio::io_context& io, int threads);

@@ -69,6 +69,26 @@ std::string get_queue_attributes_body(std::string_view queue_url) {
          "\"ApproximateNumberOfMessagesNotVisible\"]}";
 }
 
+std::string set_queue_attributes_body(std::string_view queue_url) {
+  return "{\"QueueUrl\":" + json_string(queue_url) +
+         ",\"Attributes\":{\"VisibilityTimeout\":\"60\",\"MessageRetentionPeriod\":\"86400\"}}";
+}
+
+std::string tag_queue_body(std::string_view queue_url) {
+  return "{\"QueueUrl\":" + json_string(queue_url) + ",\"Tags\":{\"team\":\"bench\",\"tier\":\"load\"}}";
+}
+
+std::string list_queues_body(int max_results, std::string_view next_token) {
+  std::string body = "{\"MaxResults\":" + std::to_string(max_results);
+  if (!next_token.empty()) {
+    body += ",\"NextToken\":\"";
+    body += next_token;
+    body += '"';
+  }
+  body += '}';
+  return body;
+}
+
 std::string delete_message_batch_body(std::string_view queue_url,
                                    const std::vector<std::string_view>& handles) {
   std::string body;
@@ -100,6 +120,63 @@ size_t scan_receipt_handles(std::string_view reply, std::vector<std::string_view
     while (pos < reply.size() && reply[pos] != '"') pos += reply[pos] == '\\' ? 2 : 1;
     if (pos >= reply.size()) break;
     out.push_back(reply.substr(start, pos - start));
+    ++found;
+  }
+  return found;
+}
+
+namespace {
+
+// Reads the JSON string starting at reply[pos] (which must be '"'); returns its raw
+// contents and leaves `pos` after the closing quote, or npos if it is not one.
+std::string_view read_raw_string(std::string_view reply, size_t& pos) {
+  if (pos >= reply.size() || reply[pos] != '"') {
+    pos = std::string_view::npos;
+    return {};
+  }
+  size_t start = ++pos;
+  while (pos < reply.size() && reply[pos] != '"') pos += reply[pos] == '\\' ? 2 : 1;
+  if (pos >= reply.size()) {
+    pos = std::string_view::npos;
+    return {};
+  }
+  return reply.substr(start, pos++ - start);
+}
+
+bool blank(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// Position of the value of "key" (after the colon and blanks), or npos.
+size_t value_of(std::string_view reply, std::string_view key) {
+  std::string quoted;
+  quoted.reserve(key.size() + 2);
+  quoted += '"';
+  quoted += key;
+  quoted += '"';
+  size_t pos = reply.find(quoted);
+  if (pos == std::string_view::npos) return pos;
+  pos += quoted.size();
+  while (pos < reply.size() && (blank(reply[pos]) || reply[pos] == ':')) ++pos;
+  return pos < reply.size() ? pos : std::string_view::npos;
+}
+
+}  // namespace
+
+std::string_view scan_string(std::string_view reply, std::string_view key) {
+  size_t pos = value_of(reply, key);
+  if (pos == std::string_view::npos) return {};
+  return read_raw_string(reply, pos);
+}
+
+size_t scan_string_array(std::string_view reply, std::string_view key, std::vector<std::string_view>& out) {
+  size_t pos = value_of(reply, key);
+  if (pos == std::string_view::npos || reply[pos] != '[') return 0;
+  size_t found = 0;
+  for (++pos;;) {
+    while (pos < reply.size() && (blank(reply[pos]) || reply[pos] == ',')) ++pos;
+    if (pos >= reply.size() || reply[pos] == ']') break;
+    std::string_view s = read_raw_string(reply, pos);
+    if (pos == std::string_view::npos) break;
+    out.push_back(s);
     ++found;
   }
   return found;

@@ -29,6 +29,12 @@ std::string send_message_body(std::string_view queue_url, std::string_view messa
 std::string send_message_batch_body(std::string_view queue_url, std::string_view message, int entries);
 std::string receive_message_body(std::string_view queue_url, int max_messages, int wait_seconds);
 std::string get_queue_attributes_body(std::string_view queue_url);
+// The stall / bulk-create mix: two attributes and two tags, the kind an apply sets.
+std::string set_queue_attributes_body(std::string_view queue_url);
+std::string tag_queue_body(std::string_view queue_url);
+// `next_token` is raw JSON string contents as found in the previous page (escapes
+// kept); empty for the first page.
+std::string list_queues_body(int max_results, std::string_view next_token);
 // `handles` are raw JSON string contents as found in the reply (escapes kept).
 std::string delete_message_batch_body(std::string_view queue_url,
                                    const std::vector<std::string_view>& handles);
@@ -36,6 +42,14 @@ std::string delete_message_batch_body(std::string_view queue_url,
 // Appends every ReceiptHandle value in a ReceiveMessage reply (raw, still escaped)
 // to `out` and returns how many were found.
 size_t scan_receipt_handles(std::string_view reply, std::vector<std::string_view>& out);
+
+// The raw (still escaped) contents of the first string value of `key` ("QueueUrl",
+// "NextToken"), or empty if there is none.
+std::string_view scan_string(std::string_view reply, std::string_view key);
+
+// Appends the raw strings of the array value of `key` ("QueueUrls") to `out` and
+// returns how many were found.
+size_t scan_string_array(std::string_view reply, std::string_view key, std::vector<std::string_view>& out);
 
 // Number of occurrences of `needle` in `haystack`.
 size_t count_of(std::string_view haystack, std::string_view needle);

@@ -76,19 +76,33 @@ start_nginx() {
 
 # sluice: queues made by CreateQueue are durable (fsync group commit, the default);
 # sluice-periodic: acknowledged once in the OS, fsynced every 200 ms (--durability periodic).
-start_sluice() {
-  local port=$1 admin=$2 dir=$3 durability=${4:-sync}
+# sluice-b, sluice-b-periodic: the same flags for the --sidecar-b binary (A/B runs).
+# Only flags every sidecar since the first benchmark accepts, so that an older
+# binary can be the B side.
+start_sidecar() {
+  local binary=$1 port=$2 admin=$3 dir=$4 durability=$5
   mkdir -p "$dir/sluice-data"
-  SYS_LOG=$3/sluice.log
+  SYS_LOG=$dir/sluice.log
   local args=(--port "$port" --admin-port "$admin" --data-dir "$dir/sluice-data" --bind 127.0.0.1
               --durability "$durability")
   [[ -n ${SIDECAR_THREADS:-} ]] && args+=(--threads "$SIDECAR_THREADS")
-  "$SIDECAR_BIN" "${args[@]}" >>"$SYS_LOG" 2>&1 &
+  "$binary" "${args[@]}" >>"$SYS_LOG" 2>&1 &
   SYS_PID=$!
   STARTED_PIDS+=("$SYS_PID")
 }
 
-start_sluice-periodic() { start_sluice "$1" "$2" "$3" periodic; }
+start_sluice() { start_sidecar "$SIDECAR_BIN" "$1" "$2" "$3" sync; }
+start_sluice-periodic() { start_sidecar "$SIDECAR_BIN" "$1" "$2" "$3" periodic; }
+start_sluice-b() { start_sidecar "$SIDECAR_B_BIN" "$1" "$2" "$3" sync; }
+start_sluice-b-periodic() { start_sidecar "$SIDECAR_B_BIN" "$1" "$2" "$3" periodic; }
+
+# The binary a sluice system runs (empty for the others), for the results.
+sidecar_of() {
+  case $1 in
+    sluice|sluice-periodic) echo "$SIDECAR_BIN" ;;
+    sluice-b|sluice-b-periodic) echo "$SIDECAR_B_BIN" ;;
+  esac
+}
 
 start_fauxqs() {
   local port=$1

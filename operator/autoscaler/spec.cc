@@ -1,253 +1,231 @@
 #include "operator/autoscaler/spec.h"
 
-#include <cmath>
-
 namespace sluice::autoscaler {
 namespace {
 
-using json = nlohmann::json;
+using resource::Field;
+using resource::json;
+using Type = Field::Type;
 
-struct IntField {
-  const char* name;
-  int min;
-  int max;
-  const char* doc;
-};
+Field int_field(const char* name, int64_t min, int64_t max, const char* doc, std::optional<int> def = std::nullopt) {
+  Field f{name, Type::integer, doc, min, max};
+  if (def) f.default_value = *def;
+  return f;
+}
 
-// Bounds shared by the parser and the schema.
-constexpr IntField kPolling{"pollingIntervalSeconds", 1, 3600, "Seconds between metric reads."};
-constexpr IntField kWindow{"stabilizationWindowSeconds", 0, 3600,
-                           "Scale only to the lowest (up) or highest (down) recommendation seen in this window."};
-constexpr IntField kPods{"podsPerPeriod", 1, 1000, "At most this many pods added or removed per period."};
-constexpr IntField kPercent{"percentPerPeriod", 1, 1000, "At most this percentage of the replicas added or removed per period."};
-constexpr IntField kPeriod{"periodSeconds", 1, 1800, "Length of the period the limits apply to."};
-constexpr IntField kCooldown{"scaleToZeroCooldownSeconds", 0, 86400,
-                             "Seconds with nothing visible or in flight before going from 1 replica to 0."};
-constexpr IntField kMinReplicas{"minReplicas", 0, 10000, "Fewest replicas; 0 allows scaling to zero."};
-constexpr IntField kMaxReplicas{"maxReplicas", 1, 10000, "Most replicas."};
-constexpr IntField kThreshold{"failureThreshold", 1, 100, "Consecutive failed metric reads before the fallback."};
-constexpr IntField kFallbackReplicas{"replicas", 0, 10000, "Replicas while metrics are unavailable."};
+Field positive_number(const char* name, const char* doc) {
+  Field f{name, Type::number, doc, 0};
+  f.exclusive_minimum = true;
+  return f;
+}
 
-class Reader {
- public:
-  Reader(std::vector<SpecError>& errors) : errors_(errors) {}
+Field rules_field(const char* name, const ScalingRules& d, const char* doc) {
+  Field f{name, Type::object, doc};
+  f.fields = {int_field("stabilizationWindowSeconds", 0, 3600,
+                        "Scale only to the lowest (up) or highest (down) recommendation seen in this window.",
+                        d.stabilization_window_seconds),
+              int_field("podsPerPeriod", 1, 1000, "At most this many pods added or removed per period."),
+              int_field("percentPerPeriod", 1, 1000, "At most this percentage of the replicas added or removed per period."),
+              int_field("periodSeconds", 1, 1800, "Length of the period the limits apply to.", d.period_seconds)};
+  return f;
+}
 
-  void integer(const json& obj, const std::string& path, const IntField& f, int& out) {
-    auto it = obj.find(f.name);
-    if (it == obj.end() || it->is_null()) return;
-    if (!it->is_number_integer() || it->get<int64_t>() < f.min || it->get<int64_t>() > f.max) {
-      error(path + f.name, "must be an integer from " + std::to_string(f.min) + " to " + std::to_string(f.max));
-      return;
-    }
-    out = it->get<int>();
+bool has(const json& o, const char* k) { return o.is_object() && o.contains(k) && !o[k].is_null(); }
+
+resource::KindDef make_kind(std::span<const TriggerKind* const> triggers) {
+  const Behavior b;
+  const Fallback fb;
+  resource::KindDef k;
+  k.kind = "WorkerAutoscaler";
+  k.plural = "workerautoscalers";
+  k.singular = "workerautoscaler";
+  k.short_names = {"wa"};
+  k.hosted = false;
+  k.description =
+      "Scales a workload from queue backlog, like an Auto Scaling group's target-tracking policy (backlog per "
+      "replica), down to zero.";
+  k.conditions_doc = "Ready (polling works), Active (a backlog above its activation threshold), Fallback.";
+
+  Field target{"scaleTargetRef", Type::object,
+               "What to scale: any resource with a /scale subresource (Deployment, StatefulSet)."};
+  target.required = true;
+  Field api{"apiVersion", Type::string, "The target's API version."};
+  api.default_value = ScaleTarget{}.api_version;
+  Field kind{"kind", Type::string, "The target's kind."};
+  kind.default_value = ScaleTarget{}.kind;
+  Field name{"name", Type::string, "The target's name."};
+  name.required = true;
+  target.fields = {api, kind, name};
+
+  Field list{"triggers", Type::list, "Each trigger recommends a replica count; the largest wins."};
+  list.min = 1;
+  list.required = true;
+  Field item{"", Type::object, "One trigger: exactly one source."};
+  std::string keys;
+  for (const TriggerKind* t : triggers) {
+    item.fields.push_back(trigger_field(*t));
+    keys += (keys.empty() ? "" : ", ") + t->key;
   }
-  void optional_integer(const json& obj, const std::string& path, const IntField& f, std::optional<int>& out) {
-    if (!obj.contains(f.name) || obj[f.name].is_null()) return;
-    int v = 0;
-    size_t before = errors_.size();
-    integer(obj, path, f, v);
-    if (errors_.size() == before) out = v;
+  if (triggers.size() == 1) {
+    item.fields[0].required = true;
+  } else {
+    std::string cel = "[";
+    for (size_t i = 0; i < triggers.size(); ++i) cel += (i ? ", " : "") + std::string("has(self.") + triggers[i]->key + ")";
+    cel += "].filter(x, x).size() == 1";
+    item.rules.push_back({cel, "a trigger names exactly one of: " + keys, "", [triggers](const json& self, std::string_view) {
+                            int n = 0;
+                            for (const TriggerKind* t : triggers) n += self.contains(t->key);
+                            return n == 1;
+                          }});
   }
-  void boolean(const json& obj, const std::string& path, const char* name, bool& out) {
-    auto it = obj.find(name);
-    if (it == obj.end() || it->is_null()) return;
-    if (!it->is_boolean()) return error(path + name, "must be a boolean");
-    out = it->get<bool>();
-  }
-  void error(std::string field, std::string message) { errors_.push_back({std::move(field), std::move(message)}); }
+  list.items = {item};
 
- private:
-  std::vector<SpecError>& errors_;
-};
+  Field behavior{"behavior", Type::object, "How fast to scale, and when to poll."};
+  behavior.fields = {int_field("pollingIntervalSeconds", 1, 3600, "Seconds between metric reads.",
+                               b.polling_interval_seconds),
+                     rules_field("scaleUp", b.scale_up,
+                                 "Scale-up limits (default: no window; max of +4 pods and +100% per 15 s)."),
+                     rules_field("scaleDown", b.scale_down, "Scale-down limits (default: 300 s window; -100% per 15 s)."),
+                     int_field("scaleToZeroCooldownSeconds", 0, 86400,
+                               "Seconds with nothing visible or in flight before going from 1 replica to 0.",
+                               b.scale_to_zero_cooldown_seconds)};
+  Field fallback{"fallback", Type::object, "Replicas to run when the backlog cannot be read."};
+  fallback.fields = {int_field("failureThreshold", 1, 100, "Consecutive failed metric reads before the fallback.",
+                               fb.failure_threshold),
+                     int_field("replicas", 0, 10000, "Replicas while metrics are unavailable.", fb.replicas)};
 
-void parse_rules(Reader& r, const json& obj, const std::string& path, ScalingRules& rules) {
-  if (!obj.is_object()) return r.error(path, "must be an object");
-  r.integer(obj, path + ".", kWindow, rules.stabilization_window_seconds);
+  Field max{"maxReplicas", Type::integer, "Most replicas.", 1, 10000};
+  max.required = true;
+  k.spec = {target, int_field("minReplicas", 0, 10000, "Fewest replicas; 0 allows scaling to zero.", 0), max, list,
+            behavior, fallback};
+  k.spec_rules.push_back({"self.minReplicas <= self.maxReplicas", "minReplicas must not exceed maxReplicas",
+                          "minReplicas", [](const json& s, std::string_view) {
+                            return s.value("minReplicas", 0) <= s.value("maxReplicas", 1);
+                          }});
+
+  k.status = {
+      int_field("currentReplicas", 0, 100000, "Replicas of the target after the last poll."),
+      int_field("desiredReplicas", 0, 100000, "Replicas the last poll asked for."),
+      int_field("readyReplicas", 0, 100000, "Ready pods of the target (its capacity)."),
+      Field{"backlog", Type::integer, "The backlog acted on at the last poll."},
+      Field{"backlogPerReplica", Type::integer, "backlog / ready replicas."},
+      Field{"lastActiveTime", Type::string, "Last time a backlog was above its activation threshold."},
+      Field{"lastScaleTime", Type::string, "Time of the last scale."},
+      Field{"lastScaleReason", Type::string, "Why it last scaled."},
+  };
+  for (auto& f : k.status)
+    if (f.name == "lastActiveTime" || f.name == "lastScaleTime") f.format = "date-time";
+  k.columns = {
+      {"Target", "string", ".spec.scaleTargetRef.name", "The scaled workload"},
+      {"Min", "integer", ".spec.minReplicas", "Fewest replicas"},
+      {"Max", "integer", ".spec.maxReplicas", "Most replicas"},
+      {"Replicas", "integer", ".status.currentReplicas", "Current replicas"},
+      {"Desired", "integer", ".status.desiredReplicas", "Replicas the last poll asked for"},
+      {"Backlog", "integer", ".status.backlog", "Backlog at the last poll"},
+      {"Active", "string", ".status.conditions[?(@.type==\"Active\")].status", "Backlog above activation"},
+      {"Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status", "Polling works"},
+      {"Age", "date", ".metadata.creationTimestamp", "Age"},
+      {"Ready-Pods", "integer", ".status.readyReplicas", "Ready pods", 1},
+      {"Per-Replica", "integer", ".status.backlogPerReplica", "Backlog per ready replica", 1},
+      {"Fallback", "string", ".status.conditions[?(@.type==\"Fallback\")].status", "Metrics unavailable", 1},
+      {"Last-Active", "date", ".status.lastActiveTime", "Last time a backlog was above activation", 1},
+      {"Last-Scale", "date", ".status.lastScaleTime", "Time of the last scale", 1},
+      {"Reason", "string", ".status.lastScaleReason", "Why it last scaled", 1},
+  };
+  return k;
+}
+
+void read_rules(const json& obj, ScalingRules& rules) {
+  if (!obj.is_object()) return;
+  rules.stabilization_window_seconds = obj.value("stabilizationWindowSeconds", rules.stabilization_window_seconds);
   // Naming any policy replaces the default policies.
-  if (obj.contains("podsPerPeriod") || obj.contains("percentPerPeriod")) {
+  if (has(obj, "podsPerPeriod") || has(obj, "percentPerPeriod")) {
     rules.pods_per_period.reset();
     rules.percent_per_period.reset();
   }
-  r.optional_integer(obj, path + ".", kPods, rules.pods_per_period);
-  r.optional_integer(obj, path + ".", kPercent, rules.percent_per_period);
-  r.integer(obj, path + ".", kPeriod, rules.period_seconds);
-}
-
-json int_schema(const IntField& f, std::optional<int> def = std::nullopt) {
-  json s = {{"type", "integer"}, {"minimum", f.min}, {"maximum", f.max}, {"description", f.doc}};
-  if (def) s["default"] = *def;
-  return s;
-}
-
-json rules_schema(const ScalingRules& defaults, const char* doc) {
-  json props = {{kWindow.name, int_schema(kWindow, defaults.stabilization_window_seconds)},
-                {kPods.name, int_schema(kPods)},
-                {kPercent.name, int_schema(kPercent)},
-                {kPeriod.name, int_schema(kPeriod, defaults.period_seconds)}};
-  return {{"type", "object"}, {"description", doc}, {"properties", props}};
+  if (has(obj, "podsPerPeriod")) rules.pods_per_period = obj["podsPerPeriod"].get<int>();
+  if (has(obj, "percentPerPeriod")) rules.percent_per_period = obj["percentPerPeriod"].get<int>();
+  rules.period_seconds = obj.value("periodSeconds", rules.period_seconds);
 }
 
 }  // namespace
 
-Spec parse_spec(const json& spec, std::vector<SpecError>& errors) {
+Field trigger_field(const TriggerKind& kind) {
+  Field f{kind.key, Type::object, kind.doc};
+  Field name{"name", Type::string, "The resource's name (metadata.name), in the autoscaler's namespace."};
+  name.required = true;
+  Field activation{"activationBacklog", Type::integer, "Go from 0 to 1 replica once the backlog exceeds this.", 0};
+  activation.default_value = 0;
+  f.fields = {name,
+              positive_number("targetBacklogPerReplica",
+                              "Work one replica should have waiting (the target of target tracking)."),
+              positive_number("acceptableLatencySeconds",
+                              "With secondsPerMessage instead of targetBacklogPerReplica: AWS's recipe, target = "
+                              "acceptableLatencySeconds / secondsPerMessage."),
+              positive_number("secondsPerMessage", "Average time one replica spends on one message."),
+              activation,
+              positive_number("targetInFlightPerReplica",
+                              "Optional scale-in floor: never fewer than in-flight work / this many replicas (set it to "
+                              "what one replica works on at once).")};
+  for (const auto& own : kind.fields) f.fields.push_back(own);
+  f.rules.push_back({"has(self.targetBacklogPerReplica) != (has(self.acceptableLatencySeconds) && "
+                     "has(self.secondsPerMessage))",
+                     "set either targetBacklogPerReplica, or acceptableLatencySeconds with secondsPerMessage",
+                     "targetBacklogPerReplica", [](const json& t, std::string_view) {
+                       return has(t, "targetBacklogPerReplica") !=
+                              (has(t, "acceptableLatencySeconds") && has(t, "secondsPerMessage"));
+                     }});
+  return f;
+}
+
+const resource::KindDef& workerautoscaler_kind(std::span<const TriggerKind* const> triggers) {
+  static const resource::KindDef kind = make_kind(triggers);
+  return kind;
+}
+
+Spec parse_spec(const resource::KindDef& kind, const json& spec, std::vector<SpecError>& errors) {
   Spec out;
-  Reader r(errors);
-  if (!spec.is_object()) {
-    r.error("spec", "must be an object");
+  auto invalid = resource::validate(kind, spec, "");
+  if (!invalid.empty()) {
+    errors.insert(errors.end(), invalid.begin(), invalid.end());
     return out;
   }
   const json target = spec.value("scaleTargetRef", json::object());
-  out.target.api_version = target.value("apiVersion", "apps/v1");
-  out.target.kind = target.value("kind", "Deployment");
+  out.target.api_version = target.value("apiVersion", out.target.api_version);
+  out.target.kind = target.value("kind", out.target.kind);
   out.target.name = target.value("name", "");
-  if (out.target.name.empty()) r.error("spec.scaleTargetRef.name", "is required");
-  r.integer(spec, "spec.", kMinReplicas, out.min_replicas);
-  if (!spec.contains("maxReplicas")) r.error("spec.maxReplicas", "is required");
-  r.integer(spec, "spec.", kMaxReplicas, out.max_replicas);
-  if (out.min_replicas > out.max_replicas) r.error("spec.minReplicas", "must not exceed maxReplicas");
-
-  const json triggers = spec.value("triggers", json::array());
-  if (!triggers.is_array() || triggers.empty()) r.error("spec.triggers", "needs at least one trigger");
-  for (size_t i = 0; triggers.is_array() && i < triggers.size(); ++i) {
-    const std::string path = "spec.triggers[" + std::to_string(i) + "]";
-    const json& t = triggers[i];
-    if (!t.is_object() || !t.contains("queue")) {
-      r.error(path, "must have one trigger kind (queue)");
-      continue;
-    }
-    const json& q = t["queue"];
-    const std::string qp = path + ".queue.";
-    QueueTrigger trigger;
-    trigger.queue = q.value("name", "");
-    if (trigger.queue.empty()) r.error(qp + "name", "is required");
-    const bool has_target = q.contains("targetBacklogPerReplica");
-    const bool has_latency = q.contains("acceptableLatencySeconds") || q.contains("secondsPerMessage");
-    if (has_target == has_latency) {
-      r.error(qp + "targetBacklogPerReplica",
-              "set either targetBacklogPerReplica, or acceptableLatencySeconds with secondsPerMessage");
-    } else if (has_target) {
-      const json& v = q["targetBacklogPerReplica"];
-      if (!v.is_number() || v.get<double>() <= 0) {
-        r.error(qp + "targetBacklogPerReplica", "must be a number greater than 0");
-      } else {
-        trigger.target_backlog_per_replica = v.get<double>();
-      }
-    } else {
-      const json latency = q.value("acceptableLatencySeconds", json());
-      const json per = q.value("secondsPerMessage", json());
-      if (!latency.is_number() || latency.get<double>() <= 0 || !per.is_number() || per.get<double>() <= 0) {
-        r.error(qp + "acceptableLatencySeconds", "acceptableLatencySeconds and secondsPerMessage must both be numbers greater than 0");
-      } else {
-        // AWS's recipe: the backlog one instance can work off within the acceptable latency.
-        trigger.target_backlog_per_replica = latency.get<double>() / per.get<double>();
-      }
-    }
-    if (q.contains("activationBacklog")) {
-      const json& a = q["activationBacklog"];
-      if (!a.is_number_integer() || a.get<int64_t>() < 0) {
-        r.error(qp + "activationBacklog", "must be an integer of at least 0");
-      } else {
-        trigger.activation_backlog = a.get<int64_t>();
-      }
-    }
-    if (q.contains("targetInFlightPerReplica")) {
-      const json& v = q["targetInFlightPerReplica"];
-      if (!v.is_number() || v.get<double>() <= 0) {
-        r.error(qp + "targetInFlightPerReplica", "must be a number greater than 0");
-      } else {
-        trigger.target_in_flight_per_replica = v.get<double>();
-      }
-    }
-    r.boolean(q, qp, "includeInFlight", trigger.include_in_flight);
-    r.boolean(q, qp, "includeDelayed", trigger.include_delayed);
+  out.min_replicas = spec.value("minReplicas", out.min_replicas);
+  out.max_replicas = spec.value("maxReplicas", out.max_replicas);
+  for (const auto& entry : spec.value("triggers", json::array())) {
+    const auto& [source, t] = *entry.items().begin();
+    Trigger trigger;
+    trigger.source = source;
+    trigger.name = t.value("name", "");
+    // AWS's recipe: the backlog one instance can work off within the acceptable latency.
+    trigger.target_backlog_per_replica =
+        has(t, "targetBacklogPerReplica")
+            ? t["targetBacklogPerReplica"].get<double>()
+            : t["acceptableLatencySeconds"].get<double>() / t["secondsPerMessage"].get<double>();
+    trigger.activation_backlog = t.value("activationBacklog", int64_t(0));
+    if (has(t, "targetInFlightPerReplica")) trigger.target_in_flight_per_replica = t["targetInFlightPerReplica"].get<double>();
+    trigger.options = t;
     out.triggers.push_back(std::move(trigger));
   }
-
-  if (spec.contains("behavior")) {
+  if (has(spec, "behavior")) {
     const json& b = spec["behavior"];
-    if (!b.is_object()) {
-      r.error("spec.behavior", "must be an object");
-    } else {
-      r.integer(b, "spec.behavior.", kPolling, out.behavior.polling_interval_seconds);
-      r.integer(b, "spec.behavior.", kCooldown, out.behavior.scale_to_zero_cooldown_seconds);
-      if (b.contains("scaleUp")) parse_rules(r, b["scaleUp"], "spec.behavior.scaleUp", out.behavior.scale_up);
-      if (b.contains("scaleDown")) parse_rules(r, b["scaleDown"], "spec.behavior.scaleDown", out.behavior.scale_down);
-    }
+    out.behavior.polling_interval_seconds = b.value("pollingIntervalSeconds", out.behavior.polling_interval_seconds);
+    out.behavior.scale_to_zero_cooldown_seconds =
+        b.value("scaleToZeroCooldownSeconds", out.behavior.scale_to_zero_cooldown_seconds);
+    if (has(b, "scaleUp")) read_rules(b["scaleUp"], out.behavior.scale_up);
+    if (has(b, "scaleDown")) read_rules(b["scaleDown"], out.behavior.scale_down);
   }
-  if (spec.contains("fallback") && !spec["fallback"].is_null()) {
+  if (has(spec, "fallback")) {
     Fallback f;
-    r.integer(spec["fallback"], "spec.fallback.", kThreshold, f.failure_threshold);
-    r.integer(spec["fallback"], "spec.fallback.", kFallbackReplicas, f.replicas);
+    f.failure_threshold = spec["fallback"].value("failureThreshold", f.failure_threshold);
+    f.replicas = spec["fallback"].value("replicas", f.replicas);
     out.fallback = f;
   }
   return out;
-}
-
-json spec_schema() {
-  const Behavior d;
-  json queue_trigger = {
-      {"type", "object"},
-      {"required", {"name"}},
-      {"description", "Scale on the backlog of a Queue in the same namespace."},
-      {"properties",
-       {{"name", {{"type", "string"}, {"description", "The Queue resource's name (metadata.name)."}}},
-        {"targetBacklogPerReplica",
-         {{"type", "number"}, {"exclusiveMinimum", true}, {"minimum", 0},
-          {"description", "Messages one replica should have waiting (the target of target tracking)."}}},
-        {"acceptableLatencySeconds",
-         {{"type", "number"}, {"exclusiveMinimum", true}, {"minimum", 0},
-          {"description", "With secondsPerMessage instead of targetBacklogPerReplica: AWS's recipe, target = "
-                          "acceptableLatencySeconds / secondsPerMessage."}}},
-        {"secondsPerMessage",
-         {{"type", "number"}, {"exclusiveMinimum", true}, {"minimum", 0},
-          {"description", "Average time one replica spends on one message."}}},
-        {"activationBacklog",
-         {{"type", "integer"}, {"minimum", 0}, {"default", 0},
-          {"description", "Go from 0 to 1 replica once the backlog exceeds this."}}},
-        {"targetInFlightPerReplica",
-         {{"type", "number"}, {"exclusiveMinimum", true}, {"minimum", 0},
-          {"description", "Optional scale-in floor: never fewer than in-flight messages / this many replicas "
-                          "(set it to the messages one replica works on at once)."}}},
-        {"includeInFlight",
-         {{"type", "boolean"}, {"default", true}, {"description", "Count received, not yet deleted messages."}}},
-        {"includeDelayed",
-         {{"type", "boolean"}, {"default", false}, {"description", "Count delayed messages."}}}}},
-      {"x-kubernetes-validations",
-       {{{"rule", "has(self.targetBacklogPerReplica) != (has(self.acceptableLatencySeconds) && has(self.secondsPerMessage))"},
-         {"message", "set either targetBacklogPerReplica, or acceptableLatencySeconds with secondsPerMessage"}}}}};
-  json props = {
-      {"scaleTargetRef",
-       {{"type", "object"},
-        {"required", {"name"}},
-        {"description", "What to scale: any resource with a /scale subresource (Deployment, StatefulSet)."},
-        {"properties",
-         {{"apiVersion", {{"type", "string"}, {"default", "apps/v1"}}},
-          {"kind", {{"type", "string"}, {"default", "Deployment"}}},
-          {"name", {{"type", "string"}}}}}}},
-      {kMinReplicas.name, int_schema(kMinReplicas, 0)},
-      {kMaxReplicas.name, int_schema(kMaxReplicas)},
-      {"triggers",
-       {{"type", "array"},
-        {"minItems", 1},
-        {"description", "Each trigger recommends a replica count; the largest wins."},
-        {"items", {{"type", "object"}, {"properties", {{"queue", queue_trigger}}}, {"required", {"queue"}}}}}},
-      {"behavior",
-       {{"type", "object"},
-        {"properties",
-         {{kPolling.name, int_schema(kPolling, d.polling_interval_seconds)},
-          {"scaleUp", rules_schema(d.scale_up, "Scale-up limits (default: no window; max of +4 pods and +100% per 15 s).")},
-          {"scaleDown", rules_schema(d.scale_down, "Scale-down limits (default: 300 s window; -100% per 15 s).")},
-          {kCooldown.name, int_schema(kCooldown, d.scale_to_zero_cooldown_seconds)}}}}},
-      {"fallback",
-       {{"type", "object"},
-        {"description", "Replicas to run when the backlog cannot be read."},
-        {"properties",
-         {{kThreshold.name, int_schema(kThreshold, 3)}, {kFallbackReplicas.name, int_schema(kFallbackReplicas, 1)}}}}}};
-  return {{"type", "object"},
-          {"required", {"scaleTargetRef", "maxReplicas", "triggers"}},
-          {"properties", props},
-          {"x-kubernetes-validations",
-           {{{"rule", "self.minReplicas <= self.maxReplicas"}, {"message", "minReplicas must not exceed maxReplicas"}}}}};
 }
 
 }  // namespace sluice::autoscaler

@@ -1,27 +1,18 @@
 #pragma once
-// The WorkerAutoscaler resource's spec, typed, with its defaults (those of the
-// HPA and KEDA where they exist) and its validation. The CRD
-// (crds/workerautoscalers.sluice.io.yaml) is generated from the same table
-// (tools/crdgen), so the API server and the operator agree on every bound.
-
-#include <nlohmann/json.hpp>
+// The WorkerAutoscaler resource: its kind definition (fields with the HPA's and
+// KEDA's defaults where they exist, bounds and rules, from which tools/crdgen
+// writes the CRD) and the typed spec the autoscaler runs on. The triggers'
+// fields come from the trigger kinds the operator knows (trigger.h).
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
-namespace sluice::autoscaler {
+#include "operator/autoscaler/trigger.h"
+#include "runtime/common/resource.h"
 
-struct QueueTrigger {
-  std::string queue;                   // a Queue resource in the autoscaler's namespace
-  double target_backlog_per_replica = 0;  // given, or acceptableLatencySeconds / secondsPerMessage
-  int64_t activation_backlog = 0;      // 0 -> 1 once the backlog exceeds this
-  bool include_in_flight = true;
-  bool include_delayed = false;
-  // Optional scale-in floor: keep ceil(in flight / this) replicas. Replicas busy
-  // with messages are capacity the backlog alone does not show once they keep up.
-  std::optional<double> target_in_flight_per_replica;
-};
+namespace sluice::autoscaler {
 
 struct ScalingRules {
   int stabilization_window_seconds = 0;
@@ -52,22 +43,16 @@ struct Spec {
   ScaleTarget target;
   int min_replicas = 0;
   int max_replicas = 1;
-  std::vector<QueueTrigger> triggers;
+  std::vector<Trigger> triggers;
   Behavior behavior;
   std::optional<Fallback> fallback;
 };
 
-struct SpecError {
-  std::string field;
-  std::string message;
-  std::string str() const { return field + ": " + message; }
-};
+using resource::SpecError;
 
-// Parses spec from the resource's JSON (as the API server returns it, after
-// its defaulting). Errors name their field.
-Spec parse_spec(const nlohmann::json& spec, std::vector<SpecError>& errors);
+const resource::KindDef& workerautoscaler_kind(std::span<const TriggerKind* const> triggers);
 
-// The OpenAPI v3 schema of `spec` (for the CRD generator).
-nlohmann::json spec_schema();
+// Validates a spec against the kind and reads it. Errors name their field.
+Spec parse_spec(const resource::KindDef& kind, const nlohmann::json& spec, std::vector<SpecError>& errors);
 
 }  // namespace sluice::autoscaler

@@ -46,8 +46,8 @@ Decision TargetTracker::decide(const Spec& spec, const Observation& obs) {
   const int capacity = std::max(obs.ready_replicas, 0);
 
   // 1. Metrics, or the fallback when they keep failing.
-  bool failed = obs.depths.size() != spec.triggers.size();
-  for (const auto& depth : obs.depths) failed |= !depth.has_value();
+  bool failed = obs.readings.size() != spec.triggers.size();
+  for (const auto& reading : obs.readings) failed |= !reading.has_value();
   if (failed) {
     ++failures_;
     d.desired = current;
@@ -73,11 +73,10 @@ Decision TargetTracker::decide(const Spec& spec, const Observation& obs) {
   int down_floor = 0;  // the scale-in recommendation: with the margin and the in-flight floors
   bool busy = false;
   for (size_t i = 0; i < spec.triggers.size(); ++i) {
-    const QueueTrigger& t = spec.triggers[i];
-    const QueueDepth& q = *obs.depths[i];
-    const double metric = double(q.visible) + (t.include_in_flight ? double(q.in_flight) : 0.0) +
-                          (t.include_delayed ? double(q.delayed) : 0.0);
-    busy |= q.visible + q.in_flight > 0;  // in flight keeps workers alive whatever the metric says
+    const Trigger& t = spec.triggers[i];
+    const Reading& q = *obs.readings[i];
+    const double metric = q.backlog;
+    busy |= q.waiting + q.in_flight > 0;  // work in flight keeps workers alive whatever the metric says
     d.active |= metric > double(t.activation_backlog);
     int rec = ceil_div(metric, t.target_backlog_per_replica);
     if (capacity > 0 && current > 0) {
@@ -89,7 +88,7 @@ Decision TargetTracker::decide(const Spec& spec, const Observation& obs) {
       d.backlog = metric;
     }
     int down = rec == current ? current : ceil_div(metric, t.target_backlog_per_replica * kScaleInMargin);
-    if (t.target_in_flight_per_replica) down = std::max(down, ceil_div(double(q.in_flight), *t.target_in_flight_per_replica));
+    if (t.target_in_flight_per_replica) down = std::max(down, ceil_div(q.in_flight, *t.target_in_flight_per_replica));
     down_floor = std::max(down_floor, down);
   }
   d.backlog_per_replica = d.backlog / std::max(capacity, 1);

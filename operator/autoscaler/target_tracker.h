@@ -1,5 +1,5 @@
 #pragma once
-// Target tracking for one WorkerAutoscaler: from a queue's backlog to a replica
+// Target tracking for one WorkerAutoscaler: from its triggers' backlogs to a replica
 // count, the way an Auto Scaling group's target-tracking policy and the HPA do
 // it, with KEDA's scale-to-zero. Pure logic over an injected time: every poll
 // hands in an Observation, and decide() returns the replica count to set.
@@ -31,17 +31,11 @@ namespace sluice::autoscaler {
 
 using TimeMs = int64_t;
 
-struct QueueDepth {
-  uint64_t visible = 0;
-  uint64_t in_flight = 0;
-  uint64_t delayed = 0;
-};
-
 struct Observation {
   TimeMs now = 0;
   int replicas = 0;        // the target's spec.replicas
   int ready_replicas = 0;  // pods Ready: capacity (pods still starting are not)
-  std::vector<std::optional<QueueDepth>> depths;  // one per trigger; nullopt: the read failed
+  std::vector<std::optional<Reading>> readings;  // one per trigger; nullopt: the read failed
 };
 
 struct Decision {

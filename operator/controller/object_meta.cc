@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <ctime>
+#include <iomanip>
+#include <sstream>
 
 namespace sluice::controller {
 
@@ -24,12 +26,27 @@ bool has_finalizer(const json& o, const std::string& finalizer) {
 }
 
 std::string now_rfc3339() {
-  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  return rfc3339(std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count());
+}
+
+std::string rfc3339(int64_t ms) {
+  std::time_t t = ms / 1000;
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+std::chrono::seconds deleting_for(const json& object) {
+  std::tm tm{};
+  std::istringstream in(object.contains("metadata") ? object["metadata"].value("deletionTimestamp", "") : "");
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
+  if (in.fail()) return std::chrono::seconds(0);
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() -
+                                                          std::chrono::system_clock::from_time_t(timegm(&tm)));
 }
 
 const json* find_condition(const json& status, const std::string& type) {

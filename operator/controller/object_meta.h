@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <string>
 
 namespace sluice::controller {
@@ -18,6 +19,9 @@ bool being_deleted(const json& object);
 bool has_finalizer(const json& object, const std::string& finalizer);
 
 std::string now_rfc3339();
+std::string rfc3339(int64_t ms_since_epoch);
+// How long ago metadata.deletionTimestamp was set (0 if it is not).
+std::chrono::seconds deleting_for(const json& object);
 
 // Sets condition `type` in status.conditions. lastTransitionTime changes only
 // when the status does. Returns true if anything changed.

@@ -145,6 +145,18 @@ AdminResponse RuntimeSet::call(const Runtime& runtime, const std::string& method
   return out;
 }
 
+std::string RuntimeSet::api_url(const Runtime& runtime) {
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = api_urls_.find(runtime.name); it != api_urls_.end() && !it->second.empty()) return it->second;
+  }
+  auto info = call(runtime, "GET", "/v1/runtime");
+  const std::string url = info.ok() && info.body.is_object() ? info.body.value("apiUrl", "") : "";
+  std::lock_guard lock(mu_);
+  if (!url.empty()) api_urls_[runtime.name] = url;
+  return url;
+}
+
 void RuntimeSet::monitor() {
   while (!stop_.load()) {
     bool restarted = false;
@@ -153,6 +165,7 @@ void RuntimeSet::monitor() {
       if (!info.ok() || !info.body.is_object()) continue;
       std::string boot = info.body.value("bootId", "");
       std::lock_guard lock(mu_);
+      api_urls_[r.name] = info.body.value("apiUrl", "");
       auto& known = boot_ids_[r.name];
       if (!known.empty() && known != boot) restarted = true;
       known = boot;

@@ -62,6 +62,8 @@ class RuntimeSet {
   // The admin API of one runtime.
   AdminResponse call(const Runtime& runtime, const std::string& method, const std::string& path,
                      const json& body = json()) const;
+  // The AWS endpoint the runtime advertises (GET /v1/runtime's apiUrl), asked once and remembered.
+  std::string api_url(const Runtime& runtime);
 
  private:
   void monitor();
@@ -74,6 +76,7 @@ class RuntimeSet {
   mutable std::mutex mu_;
   std::vector<Runtime> runtimes_;
   std::map<std::string, std::string> boot_ids_;
+  std::map<std::string, std::string> api_urls_;
   std::atomic<bool> stop_{false};
   std::thread monitor_;
 };

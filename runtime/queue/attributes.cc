@@ -15,15 +15,19 @@ namespace {
 using Kind = AttributeDef::Kind;
 using json = nlohmann::json;
 
+// An attribute value that does not parse or is out of range.
 Failure<Error> bad_value(std::string_view name) {
-  return fail(errc::invalid_attribute_value,
+  return fail(errc::invalid_argument, "Attributes." + std::string(name),
               "Invalid value for the parameter " + std::string(name) + ".");
 }
 
+// A policy attribute whose document is wrong: AWS reports these against the parameter itself.
 Failure<Error> bad_parameter(std::string_view name, std::string_view value, std::string_view reason) {
-  return fail(errc::invalid_parameter_value, "Value " + std::string(value) + " for parameter " +
-                                                 std::string(name) + " is invalid. Reason: " +
-                                                 std::string(reason));
+  return invalid(std::string(name), std::string(value), std::string(reason));
+}
+
+Failure<Error> unknown_attribute(std::string_view name) {
+  return fail(errc::not_found, "Attributes." + std::string(name), "Unknown Attribute " + std::string(name) + ".");
 }
 
 template <int QueueAttributes::*Field>
@@ -86,7 +90,8 @@ Status set_redrive_policy(QueueAttributes& a, std::string_view v) {
       if (!n || *n < limits::kMinMaxReceiveCount || *n > limits::kMaxMaxReceiveCount)
         return bad_parameter("RedrivePolicy", v,
                              "Invalid value for maxReceiveCount: " + (val.is_string() ? val.get<std::string>() : val.dump()) +
-                                 ", valid values are from 1 to 1000 both inclusive.");
+                                 ", valid values are from " + std::to_string(limits::kMinMaxReceiveCount) + " to " +
+                                 std::to_string(limits::kMaxMaxReceiveCount) + " both inclusive.");
       p.max_receive_count = int(*n);
       has_count = true;
     } else {
@@ -145,7 +150,8 @@ Status set_redrive_allow_policy(QueueAttributes& a, std::string_view v) {
   if (p.permission == RedrivePermission::by_queue) {
     if (p.source_queue_arns.empty() || p.source_queue_arns.size() > limits::kMaxRedriveSourceArns)
       return bad_parameter("RedriveAllowPolicy", v,
-                           "sourceQueueArns must hold between 1 and 10 ARNs when redrivePermission is byQueue.");
+                           "sourceQueueArns must hold between 1 and " + std::to_string(limits::kMaxRedriveSourceArns) +
+                               " ARNs when redrivePermission is byQueue.");
   } else if (has_sources) {
     return bad_parameter("RedriveAllowPolicy", v,
                          "sourceQueueArns may only be set when redrivePermission is byQueue.");
@@ -170,16 +176,18 @@ std::optional<Enum> lookup(const std::array<std::string_view, N>& names, std::st
 }
 
 const std::vector<AttributeDef> kDefs = {
-    INT_ATTR("DelaySeconds", "delaySeconds", delay_seconds, 0, 900,
+    INT_ATTR("DelaySeconds", "delaySeconds", delay_seconds, 0, limits::kMaxDelaySeconds,
              "Seconds every message is delayed before it can be received."),
-    INT_ATTR("MaximumMessageSize", "maximumMessageSize", maximum_message_size, 1024, 1'048'576,
+    INT_ATTR("MaximumMessageSize", "maximumMessageSize", maximum_message_size, limits::kMinMessageBytes,
+             limits::kMaxMessageBytes,
              "Largest message accepted, in bytes (body plus message attributes)."),
-    INT_ATTR("MessageRetentionPeriod", "messageRetentionPeriod", message_retention_period, 60, 1'209'600,
+    INT_ATTR("MessageRetentionPeriod", "messageRetentionPeriod", message_retention_period,
+             limits::kMinRetentionSeconds, limits::kMaxRetentionSeconds,
              "Seconds a message is kept before it is deleted."),
     INT_ATTR("ReceiveMessageWaitTimeSeconds", "receiveMessageWaitTimeSeconds",
-             receive_message_wait_time_seconds, 0, 20,
+             receive_message_wait_time_seconds, 0, limits::kMaxWaitSeconds,
              "Default long-poll wait of ReceiveMessage, in seconds."),
-    INT_ATTR("VisibilityTimeout", "visibilityTimeout", visibility_timeout, 0, 43'200,
+    INT_ATTR("VisibilityTimeout", "visibilityTimeout", visibility_timeout, 0, limits::kMaxVisibilitySeconds,
              "Seconds a received message stays hidden from other consumers."),
     AttributeDef{"RedrivePolicy", "redrivePolicy", Kind::redrive_policy, 0, 0, {}, false, false,
                  "Dead-letter queue and the receive count after which a message moves there.",
@@ -228,7 +236,7 @@ const std::vector<AttributeDef> kDefs = {
                  },
                  [](const QueueAttributes& a) { return a.kms_master_key_id; }},
     INT_ATTR("KmsDataKeyReusePeriodSeconds", "kmsDataKeyReusePeriodSeconds",
-             kms_data_key_reuse_period_seconds, 60, 86'400,
+             kms_data_key_reuse_period_seconds, limits::kMinKmsReuseSeconds, limits::kMaxKmsReuseSeconds,
              "Seconds a KMS data key is reused (recorded only)."),
     BOOL_ATTR("SqsManagedSseEnabled", "sqsManagedSseEnabled", sqs_managed_sse_enabled, false, false,
               "SQS-managed server-side encryption (recorded only)."),
@@ -245,9 +253,31 @@ const std::vector<AttributeDef> kDefs = {
                  [](const QueueAttributes& a) { return std::string(to_string(a.durability)); }},
 };
 
+// Rules between attributes, each with the CEL the CRD checks it with (over a Queue's spec).
+const std::vector<AttributeRule> kRules = {
+    {"FifoThroughputLimit",
+     "!has(self.fifoThroughputLimit) || self.fifoThroughputLimit != 'perMessageGroupId' || "
+     "has(self.deduplicationScope) && self.deduplicationScope == 'messageGroup'",
+     "fifoThroughputLimit perMessageGroupId requires deduplicationScope messageGroup",
+     [](const QueueAttributes& a) {
+       return a.fifo_throughput_limit != FifoThroughputLimit::per_message_group_id ||
+              a.deduplication_scope == DeduplicationScope::message_group;
+     }},
+};
+
 }  // namespace
 
 const std::vector<AttributeDef>& attribute_defs() { return kDefs; }
+const std::vector<AttributeRule>& attribute_rules() { return kRules; }
+
+Status check_rules(const QueueAttributes& attrs) {
+  for (const auto& r : kRules)
+    if (!r.holds(attrs))
+      return fail(errc::invalid_argument, "Attributes." + std::string(r.attribute),
+                  "Invalid value for the parameter " + std::string(r.attribute) + ". Reason: " + std::string(r.message) +
+                      ".");
+  return {};
+}
 
 const AttributeDef* find_attribute(std::string_view aws_name) {
   for (const auto& d : kDefs)
@@ -264,36 +294,33 @@ const AttributeDef* find_spec_field(std::string_view spec_name) {
 Status apply_attributes(QueueAttributes& attrs,
                         const std::vector<std::pair<std::string, std::string>>& values, bool creating) {
   QueueAttributes next = attrs;
-  // The queue type decides which other names exist, so it goes first.
+  // The queue type decides which other names exist, so it goes first. FifoQueue
+  // exists only on FIFO queues: on a standard queue AWS calls even "false" unknown.
   for (const auto& [name, value] : values) {
     if (name != "FifoQueue") continue;
-    if (!creating) {
-      auto b = parse_flag(value);
-      if (!b || *b != attrs.fifo_queue) return bad_value("FifoQueue");
+    auto b = parse_flag(value);
+    if (!creating && attrs.fifo_queue) {
+      if (!b || !*b) return bad_value("FifoQueue");
       continue;
     }
+    if (!creating || (b && !*b)) return unknown_attribute(name);
     if (auto s = find_attribute(name)->set(next, value); !s) return s;
   }
   bool kms_given = false, sse_given = false;
   for (const auto& [name, value] : values) {
     if (name == "FifoQueue") continue;
     const AttributeDef* def = find_attribute(name);
-    if (!def || (def->fifo_only && !next.fifo_queue))
-      return fail(errc::invalid_attribute_name, "Unknown Attribute " + name + ".");
+    if (!def || (def->fifo_only && !next.fifo_queue)) return unknown_attribute(name);
     if (auto s = def->set(next, value); !s) return s;
     kms_given |= name == "KmsMasterKeyId" && !value.empty();
     sse_given |= name == "SqsManagedSseEnabled" && next.sqs_managed_sse_enabled;
   }
   if (kms_given && sse_given)
-    return fail(errc::invalid_attribute_value,
+    return fail(errc::invalid_argument, "Attributes.KmsMasterKeyId",
                 "You can use one type of server-side encryption (SSE) at one time. You can either "
                 "enable KMS SSE or SQS SSE.");
   if (kms_given) next.sqs_managed_sse_enabled = false;
-  if (next.fifo_throughput_limit == FifoThroughputLimit::per_message_group_id &&
-      next.deduplication_scope != DeduplicationScope::message_group)
-    return fail(errc::invalid_attribute_value,
-                "Invalid value for the parameter FifoThroughputLimit. Reason: perMessageGroupId "
-                "requires DeduplicationScope messageGroup.");
+  if (auto s = check_rules(next); !s) return s;
   attrs = std::move(next);
   return {};
 }
@@ -323,19 +350,10 @@ Status decode_attributes(QueueAttributes& attrs,
                          const std::vector<std::pair<std::string, std::string>>& values) {
   for (const auto& [name, value] : values) {
     const AttributeDef* def = find_spec_field(name);
-    if (!def) return fail(errc::internal_error, "stored queue record has unknown field " + name);
+    if (!def) return fail(errc::storage_failure, "", "The stored queue record has an unknown field " + name + ".");
     if (auto s = def->set(attrs, value); !s) return s;
   }
   return {};
-}
-
-std::string_view to_string(storage::Durability d) { return kDurabilities[d == storage::Durability::sync ? 0 : d == storage::Durability::periodic ? 1 : 2]; }
-
-std::optional<storage::Durability> parse_durability(std::string_view s) {
-  if (s == "sync") return storage::Durability::sync;
-  if (s == "periodic") return storage::Durability::periodic;
-  if (s == "memory") return storage::Durability::memory;
-  return std::nullopt;
 }
 
 }  // namespace sluice::queue

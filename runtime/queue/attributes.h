@@ -1,9 +1,11 @@
 #pragma once
 // Queue attributes: the typed settings of one queue, their limits, and their AWS
-// spelling. kAttributeDefs is the single table every reader of queue settings
+// spelling. attribute_defs() is the single table every reader of queue settings
 // uses: CreateQueue/SetQueueAttributes/GetQueueAttributes (AWS names and string
 // values), manifests and the admin API (spec names, typed values, via spec.h),
-// the CRD schema (tools/crdgen), and the persisted queue record.
+// the CRD schema and reference page (tools/crdgen), and the persisted queue
+// record. Defaults are the member initialisers of QueueAttributes; bounds are the
+// limits below; rules between attributes are attribute_rules().
 
 #include <cstdint>
 #include <optional>
@@ -14,7 +16,7 @@
 #include <vector>
 
 #include "runtime/queue/errors.h"
-#include "runtime/storage/store.h"
+#include "runtime/storage/durability.h"
 
 namespace sluice::queue {
 
@@ -58,6 +60,15 @@ struct QueueAttributes {
 
 // Limits that are not queue attributes.
 namespace limits {
+inline constexpr int kMaxDelaySeconds = 900;
+inline constexpr int kMinMessageBytes = 1024;
+inline constexpr int kMaxMessageBytes = 1'048'576;
+inline constexpr int kMinRetentionSeconds = 60;
+inline constexpr int kMaxRetentionSeconds = 1'209'600;
+inline constexpr int kMaxWaitSeconds = 20;
+inline constexpr int kMaxVisibilitySeconds = 43'200;
+inline constexpr int kMinKmsReuseSeconds = 60;
+inline constexpr int kMaxKmsReuseSeconds = 86'400;
 inline constexpr size_t kMaxQueueNameLength = 80;
 inline constexpr int kMaxBatchEntries = 10;
 inline constexpr size_t kMaxBatchEntryIdLength = 80;
@@ -73,9 +84,6 @@ inline constexpr int kMaxMaxReceiveCount = 1000;
 inline constexpr size_t kMaxRedriveSourceArns = 10;
 inline constexpr int kMinMessages = 1;
 inline constexpr int kMaxMessages = 10;
-inline constexpr int kMaxWaitSeconds = 20;
-inline constexpr int kMaxVisibilitySeconds = 43'200;
-inline constexpr int kMaxDelaySeconds = 900;
 inline constexpr int64_t kDeduplicationIntervalMs = 5 * 60 * 1000;
 inline constexpr int64_t kPurgeIntervalMs = 60 * 1000;
 inline constexpr int64_t kRecreateAfterDeleteMs = 60 * 1000;
@@ -103,7 +111,19 @@ struct AttributeDef {
   std::string (*get)(const QueueAttributes&);
 };
 
+// A rule between attributes: `holds` checks it on typed attributes, `cel` is the
+// same rule over a Queue's spec for the CRD (tools/crdgen).
+struct AttributeRule {
+  std::string_view attribute;  // the AWS name an error points at
+  std::string_view cel;
+  std::string_view message;
+  bool (*holds)(const QueueAttributes&);
+};
+
 const std::vector<AttributeDef>& attribute_defs();
+const std::vector<AttributeRule>& attribute_rules();
+// The first rule `attrs` breaks, as an invalid Attributes.<name>.
+Status check_rules(const QueueAttributes& attrs);
 const AttributeDef* find_attribute(std::string_view aws_name);
 const AttributeDef* find_spec_field(std::string_view spec_name);
 
@@ -123,7 +143,7 @@ std::vector<std::pair<std::string, std::string>> encode_attributes(const QueueAt
 Status decode_attributes(QueueAttributes& attrs,
                          const std::vector<std::pair<std::string, std::string>>& values);
 
-std::string_view to_string(storage::Durability d);
-std::optional<storage::Durability> parse_durability(std::string_view s);
+using storage::parse_durability;
+using storage::to_string;
 
 }  // namespace sluice::queue

@@ -58,7 +58,10 @@ bool valid_number(std::string_view s) {
   return significant <= 38 && int_digits + exponent <= 129;
 }
 
-Failure<Error> invalid(std::string message) { return fail(errc::invalid_parameter_value, std::move(message)); }
+// A refused attribute: `field` is MessageAttributes.<name> or MessageSystemAttributes.<name>.
+Failure<Error> refused(std::string field, std::string message) {
+  return fail(errc::invalid_argument, std::move(field), std::move(message));
+}
 
 }  // namespace
 
@@ -76,29 +79,30 @@ Md5 md5_of_attributes(const MessageAttributes& attributes) {
 
 Result<size_t> validate_user_attributes(const MessageAttributes& attributes) {
   if (attributes.size() > size_t(limits::kMaxMessageAttributes))
-    return invalid("Number of message attributes [" + std::to_string(attributes.size()) +
-                   "] exceeds the allowed maximum [10].");
+    return fail(errc::limit_exceeded, "MessageAttributes",
+                "Number of message attributes [" + std::to_string(attributes.size()) + "] exceeds the allowed maximum [" +
+                    std::to_string(limits::kMaxMessageAttributes) + "].");
   size_t bytes = 0;
   for (const auto& [name, attr] : attributes) {
+    const std::string field = "MessageAttributes." + name;
     if (!valid_attribute_name(name))
-      return invalid("Message (user) attribute name '" + name + "' is invalid.");
+      return refused(field, "Message (user) attribute name '" + name + "' is invalid.");
     const std::string& type = attr.data_type;
     if (type.empty())
-      return invalid("The message attribute '" + name + "' must contain non-empty message attribute type.");
+      return refused(field, "The message attribute '" + name + "' must contain non-empty message attribute type.");
     std::string_view base = std::string_view(type).substr(0, type.find('.'));
     if ((base != "String" && base != "Number" && base != "Binary") ||
         type.size() > limits::kMaxAttributeTypeLength ||
         (type.size() > base.size() && type.size() == base.size() + 1))
-      return invalid("The type of message (user) attribute '" + name + "' is invalid. You must use only the "
+      return refused(field, "The type of message (user) attribute '" + name + "' is invalid. You must use only the "
                      "following supported type prefixes: Binary, Number, String.");
     if (attr.value.empty())
-      return invalid("Message (user) attribute '" + name + "' must contain a non-empty value of type '" +
+      return refused(field, "Message (user) attribute '" + name + "' must contain a non-empty value of type '" +
                      std::string(base) + "'.");
     if (base == "Number" && !valid_number(attr.value))
-      return invalid("Can't cast the value of message (user) attribute '" + name + "' to a number.");
+      return refused(field, "Can't cast the value of message (user) attribute '" + name + "' to a number.");
     if (base == "String" && !is_valid_message_text(attr.value))
-      return fail(errc::invalid_message_contents,
-                  "Message (user) attribute '" + name + "' contains invalid characters.");
+      return refused(field, "Message (user) attribute '" + name + "' contains invalid characters.");
     bytes += name.size() + type.size() + attr.value.size();
   }
   return bytes;
@@ -106,12 +110,13 @@ Result<size_t> validate_user_attributes(const MessageAttributes& attributes) {
 
 Status validate_system_attributes(const MessageAttributes& attributes) {
   for (const auto& [name, attr] : attributes) {
+    const std::string field = "MessageSystemAttributes." + name;
     if (name != "AWSTraceHeader")
-      return invalid("Message system attribute name '" + name + "' is invalid.");
+      return refused(field, "Message system attribute name '" + name + "' is invalid.");
     if (attr.data_type != "String")
-      return invalid("Message system attribute 'AWSTraceHeader' must be of type 'String'.");
+      return refused(field, "Message system attribute 'AWSTraceHeader' must be of type 'String'.");
     if (attr.value.empty())
-      return invalid("Message system attribute 'AWSTraceHeader' must contain a non-empty value.");
+      return refused(field, "Message system attribute 'AWSTraceHeader' must contain a non-empty value.");
   }
   return {};
 }

@@ -10,21 +10,11 @@
 namespace sluice::queue {
 namespace {
 
-constexpr uint8_t kMetaVersion = 1;
-constexpr uint8_t kDedupVersion = 1;
 constexpr uint8_t kHandleVersion = 1;
 constexpr size_t kHandleBytes = 25;  // version, uid, seq, nonce, check
 constexpr TimeMs kMaxVisibilityMs = TimeMs(limits::kMaxVisibilitySeconds) * 1000;
 
-Failure<Error> no_queue() { return fail(errc::queue_does_not_exist, "The specified queue does not exist."); }
 
-std::string key_with_uid(char tag, uint64_t uid) {
-  std::string k;
-  k.reserve(17);
-  k.push_back(tag);
-  codec::put_u64_be(k, uid);
-  return k;
-}
 
 std::string format_sequence(Seq seq) { return pad_decimal(seq, 20); }
 
@@ -36,10 +26,25 @@ bool valid_fifo_token(std::string_view s) {
   return true;
 }
 
-Failure<Error> invalid_param(std::string_view name, std::string_view value, std::string_view reason) {
-  return fail(errc::invalid_parameter_value, "Value " + std::string(value) + " for parameter " +
-                                                 std::string(name) + " is invalid. Reason: " +
-                                                 std::string(reason));
+Failure<Error> invalid_handle(const std::string& handle) {
+  return fail(errc::invalid_argument, "ReceiptHandle",
+              "The input receipt handle \"" + handle + "\" is not a valid receipt handle.");
+}
+
+// The results of an operation on a queue deleted meanwhile: every entry fails.
+template <class R>
+std::vector<R> all_missing(size_t n) {
+  std::vector<R> out;
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) out.emplace_back(no_such_queue());
+  return out;
+}
+
+// After a failed commit, every entry that had succeeded did not happen after all.
+template <class R>
+void mark_unstored(std::vector<R>& results, const char* what) {
+  for (auto& r : results)
+    if (r.ok()) r = storage_failed(what);
 }
 
 struct PreparedSend {
@@ -70,24 +75,6 @@ Queue::Queue(QueueIdentity identity, QueueAttributes attributes, TimeMs created_
 
 Queue::~Queue() {
   if (wake_timer_) scheduler_.cancel(wake_timer_);
-}
-
-std::string Queue::meta_key(uint64_t uid, Seq seq) {
-  std::string k = key_with_uid('M', uid);
-  codec::put_u64_be(k, seq);
-  return k;
-}
-
-std::string Queue::blob_key(uint64_t uid, Seq seq) {
-  std::string k = key_with_uid('B', uid);
-  codec::put_u64_be(k, seq);
-  return k;
-}
-
-std::string Queue::dedup_key(uint64_t uid, std::string_view key) {
-  std::string k = key_with_uid('D', uid);
-  k.append(key);
-  return k;
 }
 
 // --- receipt handles ----------------------------------------------------------
@@ -170,19 +157,9 @@ bool Queue::pop_ready_locked(Group* g, Seq& seq) {
 }
 
 void Queue::put_meta_locked(Seq seq, const Message& m, storage::WriteBatch& batch) const {
-  std::string v;
-  v.reserve(48 + m.group->id.size());
-  v.push_back(char(kMetaVersion));
-  v.append(reinterpret_cast<const char*>(m.id.data()), m.id.size());
-  codec::put_signed(v, m.sent_ms);
-  codec::put_signed(v, m.available_ms);
-  codec::put_signed(v, m.first_receive_ms);
-  codec::put_signed(v, m.received_ms);
-  codec::put_varint(v, m.receive_count);
-  codec::put_varint(v, m.nonce);
-  codec::put_varint(v, m.size);
-  codec::put_bytes(v, m.group->id);
-  batch.put(meta_key(identity_.uid, seq), std::move(v));
+  format::MessageMeta meta{m.id,           m.sent_ms, m.available_ms, m.first_receive_ms, m.received_ms,
+                           m.receive_count, m.nonce,   m.size,         m.group->id};
+  batch.put(format::meta_key(identity_.uid, seq), format::encode_message_meta(meta));
 }
 
 void Queue::erase_locked(Seq seq, storage::WriteBatch& batch) {
@@ -206,8 +183,8 @@ void Queue::erase_locked(Seq seq, storage::WriteBatch& batch) {
   }
   --g->messages;
   messages_.erase(it);
-  batch.del(meta_key(identity_.uid, seq));
-  batch.del(blob_key(identity_.uid, seq));
+  batch.del(format::meta_key(identity_.uid, seq));
+  batch.del(format::blob_key(identity_.uid, seq));
   make_eligible_locked(g);
   release_group_locked(g);
 }
@@ -245,7 +222,7 @@ void Queue::advance_locked(TimeMs now) {
   while (!dedup_order_.empty() && dedup_order_.front().first <= now) {
     auto it = dedup_.find(dedup_order_.front().second);
     if (it != dedup_.end() && it->second.expires_ms <= now) {
-      housekeeping_.del(dedup_key(identity_.uid, it->first));
+      housekeeping_.del(format::dedup_key(identity_.uid, it->first));
       dedup_.erase(it);
     }
     dedup_order_.pop_front();
@@ -264,12 +241,7 @@ void Queue::send(std::vector<SendEntry> entries, SendCallback done) {
   QueueAttributes attrs;
   {
     std::lock_guard lock(mu_);
-    if (retired_) {
-      std::vector<Result<SendOutcome>> failed;
-      for (size_t i = 0; i < entries.size(); ++i) failed.emplace_back(no_queue());
-      done(std::move(failed));
-      return;
-    }
+    if (retired_) return done(all_missing<Result<SendOutcome>>(entries.size()));
     attrs = attrs_;
   }
 
@@ -279,9 +251,9 @@ void Queue::send(std::vector<SendEntry> entries, SendCallback done) {
   for (auto& e : entries) {
     auto prep = [&]() -> Result<PreparedSend> {
       if (e.body.empty())
-        return fail(errc::missing_parameter, "The request must contain the parameter MessageBody.");
+        return missing("MessageBody");
       if (!is_valid_message_text(e.body))
-        return fail(errc::invalid_message_contents,
+        return fail(errc::invalid_argument, "MessageBody",
                     "Invalid binary character was found in the message body, the set of allowed "
                     "characters is #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to "
                     "#x10FFFF");
@@ -290,42 +262,44 @@ void Queue::send(std::vector<SendEntry> entries, SendCallback done) {
       if (auto s = validate_system_attributes(e.system_attributes); !s) return Failure<Error>{s.error()};
       size_t size = e.body.size() + *attr_bytes;
       if (size > size_t(attrs.maximum_message_size))
-        return fail(errc::invalid_parameter_value,
+        return fail(errc::too_large, "MessageBody",
                     "One or more parameters are invalid. Reason: Message must be shorter than " +
                         std::to_string(attrs.maximum_message_size) + " bytes.");
       PreparedSend p;
       if (e.delay_seconds) {
-        if (fifo_)
-          return invalid_param("DelaySeconds", std::to_string(*e.delay_seconds),
-                               "The request include parameter that is not valid for this queue type.");
         if (*e.delay_seconds < 0 || *e.delay_seconds > limits::kMaxDelaySeconds)
-          return invalid_param("DelaySeconds", std::to_string(*e.delay_seconds),
-                               "DelaySeconds must be >= 0 and <= 900.");
+          return invalid("DelaySeconds", std::to_string(*e.delay_seconds),
+                         "DelaySeconds must be >= 0 and <= " + std::to_string(limits::kMaxDelaySeconds) + ".");
+        // FIFO queues delay per queue only; an explicit 0 asks for nothing and is accepted.
+        if (fifo_ && *e.delay_seconds != 0)
+          return invalid("DelaySeconds", std::to_string(*e.delay_seconds),
+                         "The request include parameter that is not valid for this queue type.");
       }
-      p.delay_ms = TimeMs(e.delay_seconds.value_or(attrs.delay_seconds)) * 1000;
-      if (!e.group_id.empty() && !valid_fifo_token(e.group_id))
-        return invalid_param("MessageGroupId", e.group_id,
-                             "MessageGroupId can only include alphanumeric and punctuation characters. "
-                             "1 to 128 in length.");
+      p.delay_ms = TimeMs(fifo_ ? attrs.delay_seconds : e.delay_seconds.value_or(attrs.delay_seconds)) * 1000;
+      // A group id that is given must be a valid one, empty included, on every queue type.
+      if (e.group_id && !valid_fifo_token(*e.group_id))
+        return invalid("MessageGroupId", *e.group_id,
+                       "MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in "
+                       "length.");
+      const std::string group = e.group_id.value_or(std::string());
       if (fifo_) {
-        if (e.group_id.empty())
-          return fail(errc::missing_parameter, "The request must contain the parameter MessageGroupId.");
+        if (!e.group_id) return missing("MessageGroupId");
         if (e.deduplication_id.empty()) {
           if (!attrs.content_based_deduplication)
-            return fail(errc::invalid_parameter_value,
+            return fail(errc::invalid_argument, "MessageDeduplicationId",
                         "The queue should either have ContentBasedDeduplication enabled or "
                         "MessageDeduplicationId provided explicitly");
           e.deduplication_id = to_hex(sha256(e.body));
         } else if (!valid_fifo_token(e.deduplication_id)) {
-          return invalid_param("MessageDeduplicationId", e.deduplication_id,
-                               "MessageDeduplicationId can only include alphanumeric and punctuation "
-                               "characters. 1 to 128 in length.");
+          return invalid("MessageDeduplicationId", e.deduplication_id,
+                         "MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to "
+                         "128 in length.");
         }
         p.dedup_key = attrs.deduplication_scope == DeduplicationScope::message_group
-                          ? e.group_id + '\0' + e.deduplication_id
+                          ? group + '\0' + e.deduplication_id
                           : e.deduplication_id;
       } else if (!e.deduplication_id.empty()) {
-        return invalid_param("MessageDeduplicationId", e.deduplication_id,
+        return invalid("MessageDeduplicationId", e.deduplication_id,
                              "The request include parameter that is not valid for this queue type.");
       }
       MessageBlob blob;
@@ -343,7 +317,7 @@ void Queue::send(std::vector<SendEntry> entries, SendCallback done) {
       p.outcome.md5_attributes = blob.md5_attributes;
       p.outcome.md5_system_attributes = blob.md5_system_attributes;
       p.blob = encode_blob(blob);
-      p.group_id = std::move(e.group_id);
+      p.group_id = group;
       p.size = uint32_t(size);
       return p;
     }();
@@ -358,11 +332,7 @@ void Queue::send(std::vector<SendEntry> entries, SendCallback done) {
   storage::Durability durability;
   {
     std::lock_guard lock(mu_);
-    if (retired_) {
-      for (size_t i = 0; i < prepared.size(); ++i) results.emplace_back(no_queue());
-      done(std::move(results));
-      return;
-    }
+    if (retired_) return done(all_missing<Result<SendOutcome>>(prepared.size()));
     durability = attrs_.durability;
     advance_locked(now);
     for (auto& p : prepared) {
@@ -393,14 +363,11 @@ void Queue::send(std::vector<SendEntry> entries, SendCallback done) {
         TimeMs expires = now + limits::kDeduplicationIntervalMs;
         dedup_[ps.dedup_key] = Dedup{ps.outcome.message_id, ps.outcome.sequence_number, expires};
         dedup_order_.emplace_back(expires, ps.dedup_key);
-        std::string v(1, char(kDedupVersion));
-        codec::put_bytes(v, ps.outcome.message_id);
-        codec::put_bytes(v, ps.outcome.sequence_number);
-        codec::put_signed(v, expires);
-        batch.put(dedup_key(identity_.uid, ps.dedup_key), std::move(v));
+        batch.put(format::dedup_key(identity_.uid, ps.dedup_key),
+                  format::encode_dedup({ps.outcome.message_id, ps.outcome.sequence_number, expires}));
       }
       put_meta_locked(seq, m, batch);
-      batch.put(blob_key(identity_.uid, seq), std::move(ps.blob));
+      batch.put(format::blob_key(identity_.uid, seq), std::move(ps.blob));
       messages_.emplace(seq, std::move(m));
       seqs.push_back(seq);
       sizes.push_back(ps.size);
@@ -421,8 +388,7 @@ void Queue::send(std::vector<SendEntry> entries, SendCallback done) {
                   if (ok) {
                     for (uint32_t s : sizes) self->probe_.sent(s);
                   } else {
-                    for (auto& r : results)
-                      if (r.ok()) r = fail(errc::internal_error, "The message could not be stored.");
+                    mark_unstored(results, "The message");
                   }
                   done(std::move(results));
                 });
@@ -518,23 +484,23 @@ ReceiveRequest Queue::normalize(ReceiveRequest r) const {
 
 void Queue::receive(ReceiveRequest req, ReceiveCallback done) {
   if (req.max_messages < limits::kMinMessages || req.max_messages > limits::kMaxMessages) {
-    done(invalid_param("MaxNumberOfMessages", std::to_string(req.max_messages),
+    done(invalid("MaxNumberOfMessages", std::to_string(req.max_messages),
                        "Must be between 1 and 10, if provided."));
     return;
   }
   if (req.wait_seconds && (*req.wait_seconds < 0 || *req.wait_seconds > limits::kMaxWaitSeconds)) {
-    done(invalid_param("WaitTimeSeconds", std::to_string(*req.wait_seconds),
+    done(invalid("WaitTimeSeconds", std::to_string(*req.wait_seconds),
                        "Must be >= 0 and <= 20, if provided."));
     return;
   }
   if (req.visibility_timeout &&
       (*req.visibility_timeout < 0 || *req.visibility_timeout > limits::kMaxVisibilitySeconds)) {
-    done(invalid_param("VisibilityTimeout", std::to_string(*req.visibility_timeout),
+    done(invalid("VisibilityTimeout", std::to_string(*req.visibility_timeout),
                        "Must be between 0 and 43200, if provided."));
     return;
   }
   if (req.attempt_id.size() > limits::kMaxReceiveRequestAttemptIdLength) {
-    done(invalid_param("ReceiveRequestAttemptId", req.attempt_id, "Must be at most 128 characters."));
+    done(invalid("ReceiveRequestAttemptId", req.attempt_id, "Must be at most 128 characters."));
     return;
   }
 
@@ -545,14 +511,14 @@ void Queue::receive(ReceiveRequest req, ReceiveCallback done) {
   {
     std::lock_guard lock(mu_);
     if (retired_) {
-      done(no_queue());
+      done(no_such_queue());
       return;
     }
     const TimeMs now = clock_.now();
     advance_locked(now);
     req = normalize(std::move(req));
     if (!fifo_ && inflight_ >= limits::kMaxInflightStandard) {
-      done(fail(errc::over_limit, "Too many messages in flight for queue " + identity_.name + "."));
+      done(fail(errc::limit_exceeded, "", "Too many messages in flight for queue " + identity_.name + "."));
       return;
     }
     // A FIFO retry with the same attempt id gets the same messages and handles back.
@@ -684,15 +650,20 @@ void Queue::deliver(std::vector<Pick> picks, const ReceiveCallback& done) {
   }
   std::vector<std::string> keys;
   keys.reserve(picks.size());
-  for (const auto& p : picks) keys.push_back(blob_key(identity_.uid, p.seq));
+  for (const auto& p : picks) keys.push_back(format::blob_key(identity_.uid, p.seq));
   auto blobs = store_.multi_get(keys);
   std::vector<ReceivedMessage> out;
+  std::vector<Pick> unreadable;
   out.reserve(picks.size());
   for (size_t i = 0; i < picks.size(); ++i) {
-    if (!blobs[i]) continue;  // deleted meanwhile (purge, retention, queue deletion)
-    auto blob = decode_blob(*blobs[i]);
-    if (!blob) continue;
     const Pick& p = picks[i];
+    if (blobs[i].failed()) {
+      unreadable.push_back(p);
+      continue;
+    }
+    if (!blobs[i].found()) continue;  // deleted meanwhile (purge, retention, queue deletion)
+    auto blob = decode_blob(blobs[i].value);
+    if (!blob) continue;
     ReceivedMessage r;
     r.message_id = format_uuid(p.id);
     r.receipt_handle = receipt_handle(p.seq, p.nonce);
@@ -704,9 +675,34 @@ void Queue::deliver(std::vector<Pick> picks, const ReceiveCallback& done) {
     if (fifo_) r.sequence_number = format_sequence(p.seq);
     out.push_back(std::move(r));
   }
+  // A body that cannot be read is not lost: the message goes back to the queue.
+  if (!unreadable.empty()) release(unreadable);
+  if (out.empty() && !unreadable.empty()) return done(storage_unreadable("The messages"));
   probe_.received(out.size());
   if (out.empty()) probe_.empty_receive();
   done(std::move(out));
+}
+
+void Queue::release(const std::vector<Pick>& picks) {
+  std::vector<Wakeup> wakeups;
+  std::vector<TransferredMessage> to_dlq;
+  storage::WriteBatch batch;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& p : picks) {
+      auto it = messages_.find(p.seq);
+      if (it == messages_.end() || it->second.nonce != p.nonce || it->second.state != State::inflight) continue;
+      Message& m = it->second;
+      ++m.timer_gen;
+      m.available_ms = clock_.now();
+      --inflight_;
+      --m.group->inflight;
+      make_ready_locked(p.seq, m);
+    }
+    serve_waiters_locked(wakeups, batch, to_dlq);
+    batch.append(std::move(housekeeping_));
+  }
+  finish(std::move(wakeups), std::move(batch), std::move(to_dlq));
 }
 
 // --- delete and visibility -------------------------------------------------------
@@ -720,19 +716,14 @@ void Queue::delete_messages(std::vector<std::string> handles, BatchCallback done
   uint64_t deleted = 0;
   {
     std::lock_guard lock(mu_);
-    if (retired_) {
-      for (auto& r : results) r = no_queue();
-      done(std::move(results));
-      return;
-    }
+    if (retired_) return done(all_missing<Status>(handles.size()));
     durability = attrs_.durability;
     advance_locked(clock_.now());
     for (size_t i = 0; i < handles.size(); ++i) {
       Seq seq;
       uint32_t nonce;
       if (!parse_receipt_handle(handles[i], seq, nonce)) {
-        results[i] = fail(errc::receipt_handle_is_invalid,
-                          "The input receipt handle \"" + handles[i] + "\" is not a valid receipt handle.");
+        results[i] = invalid_handle(handles[i]);
         continue;
       }
       // An outdated handle (the message was received again since) succeeds without deleting.
@@ -755,8 +746,7 @@ void Queue::delete_messages(std::vector<std::string> handles, BatchCallback done
                   if (ok) {
                     self->probe_.deleted(deleted);
                   } else {
-                    for (auto& r : results)
-                      if (r.ok()) r = fail(errc::internal_error, "The deletion could not be stored.");
+                    mark_unstored(results, "The deletion");
                   }
                   done(std::move(results));
                 });
@@ -770,42 +760,39 @@ void Queue::change_visibility(std::vector<VisibilityChange> changes, BatchCallba
   storage::Durability durability;
   {
     std::lock_guard lock(mu_);
-    if (retired_) {
-      for (auto& r : results) r = no_queue();
-      done(std::move(results));
-      return;
-    }
+    if (retired_) return done(all_missing<Status>(changes.size()));
     durability = attrs_.durability;
     const TimeMs now = clock_.now();
     advance_locked(now);
     for (size_t i = 0; i < changes.size(); ++i) {
       const auto& c = changes[i];
       if (c.visibility_timeout < 0 || c.visibility_timeout > limits::kMaxVisibilitySeconds) {
-        results[i] = invalid_param("VisibilityTimeout", std::to_string(c.visibility_timeout),
+        results[i] = invalid("VisibilityTimeout", std::to_string(c.visibility_timeout),
                                    "Must be between 0 and 43200, if provided.");
         continue;
       }
       Seq seq;
       uint32_t nonce;
       if (!parse_receipt_handle(c.receipt_handle, seq, nonce)) {
-        results[i] = fail(errc::receipt_handle_is_invalid, "The input receipt handle \"" + c.receipt_handle +
-                                                               "\" is not a valid receipt handle.");
+        results[i] = invalid_handle(c.receipt_handle);
         continue;
       }
       auto it = messages_.find(seq);
       if (it == messages_.end() || it->second.nonce != nonce) {
-        results[i] = invalid_param("ReceiptHandle", c.receipt_handle,
-                                   "Message does not exist or is not available for visibility timeout change.");
+        results[i] = Failure<Error>{Error{errc::not_found, "ReceiptHandle",
+                                          "Message does not exist or is not available for visibility timeout change.",
+                                          c.receipt_handle}};
         continue;
       }
       Message& m = it->second;
       if (m.state != State::inflight) {
-        results[i] = fail(errc::message_not_inflight, "Message is not in flight: its visibility timeout has expired.");
+        results[i] = fail(errc::state_conflict, "ReceiptHandle",
+                          "Message is not in flight: its visibility timeout has expired.");
         continue;
       }
       const TimeMs until = now + TimeMs(c.visibility_timeout) * 1000;
       if (until - m.received_ms > kMaxVisibilityMs) {
-        results[i] = invalid_param("VisibilityTimeout", std::to_string(c.visibility_timeout),
+        results[i] = invalid("VisibilityTimeout", std::to_string(c.visibility_timeout),
                                    "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]");
         continue;
       }
@@ -830,9 +817,7 @@ void Queue::change_visibility(std::vector<VisibilityChange> changes, BatchCallba
   }
   store_.commit(std::move(batch), durability,
                 [results = std::move(results), done = std::move(done)](bool ok) mutable {
-                  if (!ok)
-                    for (auto& r : results)
-                      if (r.ok()) r = fail(errc::internal_error, "The change could not be stored.");
+                  if (!ok) mark_unstored(results, "The change");
                   done(std::move(results));
                 });
 }
@@ -843,12 +828,12 @@ void Queue::purge(StatusCallback done) {
   {
     std::lock_guard lock(mu_);
     if (retired_) {
-      done(no_queue());
+      done(no_such_queue());
       return;
     }
     const TimeMs now = clock_.now();
     if (last_purge_ms_ && now - last_purge_ms_ < limits::kPurgeIntervalMs) {
-      done(fail(errc::purge_queue_in_progress,
+      done(fail(errc::state_conflict, "QueueUrl",
                 "Only one PurgeQueue operation on " + identity_.name + " is allowed every 60 seconds."));
       return;
     }
@@ -865,7 +850,7 @@ void Queue::purge(StatusCallback done) {
     if (ok) {
       done({});
     } else {
-      done(fail(errc::internal_error, "The purge could not be stored."));
+      done(storage_failed("The purge"));
     }
   });
 }
@@ -967,46 +952,40 @@ bool Queue::retired() const {
 
 // --- persistence -------------------------------------------------------------------
 
-std::string Queue::encode_record() const {
-  constexpr uint8_t kRecordVersion = 1;
+format::QueueRecord Queue::record() const {
   std::lock_guard lock(mu_);
-  std::string v(1, char(kRecordVersion));
-  codec::put_varint(v, identity_.uid);
-  codec::put_signed(v, created_ms_);
-  codec::put_signed(v, modified_ms_);
-  auto fields = encode_attributes(attrs_);
-  codec::put_varint(v, fields.size());
-  for (const auto& [k, val] : fields) {
-    codec::put_bytes(v, k);
-    codec::put_bytes(v, val);
-  }
-  codec::put_varint(v, tags_.size());
-  for (const auto& [k, val] : tags_) {
-    codec::put_bytes(v, k);
-    codec::put_bytes(v, val);
-  }
-  return v;
+  return {identity_.uid, created_ms_, modified_ms_, encode_attributes(attrs_), tags_};
 }
 
-void Queue::recover() {
+Queue::Recovered Queue::recover() {
   std::lock_guard lock(mu_);
+  Recovered out;
   const TimeMs now = clock_.now();
   const TimeMs retention_ms = TimeMs(attrs_.message_retention_period) * 1000;
-  store_.scan(key_with_uid('M', identity_.uid), [&](std::string_view key, std::string_view value) {
-    if (key.size() != 17 || value.empty() || uint8_t(value[0]) != kMetaVersion || value.size() < 17) return true;
-    Seq seq = codec::get_u64_be(key.substr(9));
+  // An unreadable record is skipped and counted, not fatal: the rest of the queue
+  // is still served (storage_test corrupts records on purpose).
+  out.ok = store_.scan(format::uid_prefix(storage::Tag::message_meta, identity_.uid),
+                       [&](std::string_view key, std::string_view value) {
+    const Seq seq = format::seq_of(key);
+    auto meta = format::decode_message_meta(value);
+    if (seq == 0 || !meta) {
+      ++out.skipped;
+      return true;
+    }
     Message m;
-    std::copy(value.begin() + 1, value.begin() + 17, m.id.begin());
-    codec::Reader r(value.substr(17));
-    std::string group;
-    if (!r.signed_varint(m.sent_ms) || !r.signed_varint(m.available_ms) || !r.signed_varint(m.first_receive_ms) ||
-        !r.signed_varint(m.received_ms) || !r.varint_as(m.receive_count) || !r.varint_as(m.nonce) ||
-        !r.varint_as(m.size) || !r.bytes(group))
-      return true;  // an unreadable record is skipped, not fatal
-    m.group = group_locked(group);
+    m.id = meta->id;
+    m.sent_ms = meta->sent_ms;
+    m.available_ms = meta->available_ms;
+    m.first_receive_ms = meta->first_receive_ms;
+    m.received_ms = meta->received_ms;
+    m.receive_count = meta->receive_count;
+    m.nonce = meta->nonce;
+    m.size = meta->size;
+    m.group = group_locked(std::string(meta->group_id));
     ++m.group->messages;
     last_seq_ = std::max(last_seq_, seq);
     auto& stored = messages_.emplace(seq, m).first->second;
+    ++out.messages;
     expiry_.push({m.sent_ms + retention_ms, seq});
     if (stored.available_ms > now) {
       if (stored.receive_count > 0) {
@@ -1023,21 +1002,25 @@ void Queue::recover() {
     }
     return true;
   });
-  store_.scan(key_with_uid('D', identity_.uid), [&](std::string_view key, std::string_view value) {
-    if (value.empty() || uint8_t(value[0]) != kDedupVersion) return true;
-    codec::Reader r(value.substr(1));
-    Dedup d;
-    if (!r.bytes(d.message_id) || !r.bytes(d.sequence_number) || !r.signed_varint(d.expires_ms)) return true;
-    std::string dk(key.substr(9));
-    if (d.expires_ms <= now) {
+  out.ok = out.ok && store_.scan(format::uid_prefix(storage::Tag::dedup, identity_.uid),
+                                 [&](std::string_view key, std::string_view value) {
+    auto entry = format::decode_dedup(value);
+    if (!entry) {
+      ++out.skipped;
+      return true;
+    }
+    if (entry->expires_ms <= now) {
       housekeeping_.del(std::string(key));
       return true;
     }
-    dedup_order_.emplace_back(d.expires_ms, dk);
-    dedup_.emplace(std::move(dk), std::move(d));
+    std::string dk(format::dedup_of(key));
+    dedup_order_.emplace_back(entry->expires_ms, dk);
+    dedup_.emplace(std::move(dk), Dedup{std::move(entry->message_id), std::move(entry->sequence_number),
+                                        entry->expires_ms});
     return true;
   });
   std::sort(dedup_order_.begin(), dedup_order_.end());
+  return out;
 }
 
 // --- transfers between queues --------------------------------------------------------
@@ -1075,6 +1058,33 @@ std::vector<TransferredMessage> Queue::extract_for_move(size_t limit, Seq max_se
   return out;
 }
 
+void Queue::restore(std::vector<TransferredMessage> messages) {
+  std::vector<Wakeup> wakeups;
+  std::vector<TransferredMessage> to_dlq;
+  storage::WriteBatch batch;
+  {
+    std::lock_guard lock(mu_);
+    if (retired_) return;
+    const TimeMs retention_ms = TimeMs(attrs_.message_retention_period) * 1000;
+    for (auto& t : messages) {
+      if (messages_.count(t.source_seq)) continue;
+      Message m;
+      m.id = t.id;
+      m.sent_ms = t.sent_ms;
+      m.available_ms = clock_.now();
+      m.size = t.size;
+      m.group = group_locked(t.group_id);
+      ++m.group->messages;
+      auto& stored = messages_.emplace(t.source_seq, m).first->second;
+      expiry_.push({m.sent_ms + retention_ms, t.source_seq});
+      make_ready_locked(t.source_seq, stored);
+    }
+    serve_waiters_locked(wakeups, batch, to_dlq);
+    batch.append(std::move(housekeeping_));
+  }
+  finish(std::move(wakeups), std::move(batch), std::move(to_dlq));
+}
+
 std::function<void(bool)> Queue::import(std::vector<TransferredMessage>& messages, storage::WriteBatch& batch) {
   std::vector<Seq> seqs;
   {
@@ -1090,7 +1100,7 @@ std::function<void(bool)> Queue::import(std::vector<TransferredMessage>& message
       m.group = group_locked(t.group_id);
       ++m.group->messages;
       put_meta_locked(seq, m, batch);
-      batch.put(blob_key(identity_.uid, seq), t.blob);
+      batch.put(format::blob_key(identity_.uid, seq), t.blob);
       messages_.emplace(seq, std::move(m));
       seqs.push_back(seq);
     }
@@ -1101,8 +1111,8 @@ std::function<void(bool)> Queue::import(std::vector<TransferredMessage>& message
 
 void Queue::append_removal(const std::vector<TransferredMessage>& messages, storage::WriteBatch& batch) const {
   for (const auto& t : messages) {
-    batch.del(meta_key(identity_.uid, t.source_seq));
-    batch.del(blob_key(identity_.uid, t.source_seq));
+    batch.del(format::meta_key(identity_.uid, t.source_seq));
+    batch.del(format::blob_key(identity_.uid, t.source_seq));
   }
 }
 

@@ -34,19 +34,17 @@
 #include "runtime/queue/errors.h"
 #include "runtime/queue/message.h"
 #include "runtime/queue/probe.h"
+#include "runtime/queue/queue_format.h"
 #include "runtime/storage/store.h"
 
 namespace sluice::queue {
-
-using Seq = uint64_t;
-using MessageId = std::array<uint8_t, 16>;
 
 struct SendEntry {
   std::string body;
   std::optional<int> delay_seconds;
   MessageAttributes attributes;
   MessageAttributes system_attributes;  // AWSTraceHeader only
-  std::string group_id;                 // FIFO; optional tenant key on standard (fair) queues
+  std::optional<std::string> group_id;  // FIFO; optional tenant key on standard (fair) queues
   std::string deduplication_id;         // FIFO only
   std::string sender_id;
 };
@@ -162,10 +160,16 @@ class Queue : public std::enable_shared_from_this<Queue> {
   void set_dead_letter_queue(std::weak_ptr<Queue> dlq);
 
   // --- service hooks ------------------------------------------------------
-  // Encodes the persisted queue record (runtime/storage/LAYOUT.md).
-  std::string encode_record() const;
+  // The persisted queue record of this queue as it is now (queue_format.h).
+  format::QueueRecord record() const;
   // Restores messages and deduplication entries from the store (at start-up).
-  void recover();
+  // Returns how many unreadable records were skipped; false on an I/O error.
+  struct Recovered {
+    bool ok = true;
+    uint64_t messages = 0;
+    uint64_t skipped = 0;
+  };
+  Recovered recover();
   // Ends the queue: waiters are answered empty, later calls fail.
   void retire();
   // Answers every waiting long poll now, empty (at shutdown).
@@ -175,6 +179,9 @@ class Queue : public std::enable_shared_from_this<Queue> {
   // Takes up to `limit` visible messages for a move task; those with seq > max_seq
   // (sent after the task started) are left alone.
   std::vector<TransferredMessage> extract_for_move(size_t limit, Seq max_seq);
+  // Puts back messages taken by extract_for_move or a redrive that could not move
+  // (their records never left the store): they are visible again.
+  void restore(std::vector<TransferredMessage> messages);
   // Highest sequence assigned so far.
   Seq last_seq() const;
   // Adds messages taken from another queue to `batch` (not yet visible) and
@@ -183,10 +190,6 @@ class Queue : public std::enable_shared_from_this<Queue> {
   std::function<void(bool ok)> import(std::vector<TransferredMessage>& messages, storage::WriteBatch& batch);
   // Store operations that remove transferred messages from this queue.
   void append_removal(const std::vector<TransferredMessage>& messages, storage::WriteBatch& batch) const;
-
-  static std::string meta_key(uint64_t uid, Seq seq);
-  static std::string blob_key(uint64_t uid, Seq seq);
-  static std::string dedup_key(uint64_t uid, std::string_view key);
 
  private:
   enum class State : uint8_t { pending, delayed, ready, inflight };
@@ -282,6 +285,8 @@ class Queue : public std::enable_shared_from_this<Queue> {
   // messages, answers woken waiters.
   void finish(std::vector<Wakeup> wakeups, storage::WriteBatch batch, std::vector<TransferredMessage> to_dlq);
   void deliver(std::vector<Pick> picks, const ReceiveCallback& done);
+  // Makes picked messages visible again at once (their bodies could not be read).
+  void release(const std::vector<Pick>& picks);
   ReceiveRequest normalize(ReceiveRequest r) const;
 
   const QueueIdentity identity_;

@@ -1,204 +1,273 @@
 #include "runtime/queue/spec.h"
 
-#include <yaml-cpp/yaml.h>
-
-#include <set>
-
+#include "runtime/common/arn.h"
 #include "runtime/common/text.h"
 
 namespace sluice::queue {
 namespace {
 
+using resource::Field;
+using resource::json;
+using Type = Field::Type;
 using Kind = AttributeDef::Kind;
 
-bool is_plain(const YAML::Node& n) { return n.IsScalar() && n.Tag() == "?"; }
-bool is_string(const YAML::Node& n) { return n.IsScalar(); }
-bool is_int(const YAML::Node& n) { return is_plain(n) && parse_int64(n.Scalar()).has_value(); }
-bool is_bool(const YAML::Node& n) { return is_plain(n) && (n.Scalar() == "true" || n.Scalar() == "false"); }
+bool has(const json& o, const char* key) { return o.is_object() && o.contains(key); }
 
-std::string bounds_text(const AttributeDef& d) {
-  return "must be an integer from " + std::to_string(d.min) + " to " + std::to_string(d.max);
+std::string queue_name_of(const json& spec, std::string_view name) {
+  return has(spec, "queueName") ? spec["queueName"].get<std::string>() : std::string(name);
 }
 
-std::string join(const std::span<const std::string_view>& values) {
-  std::string out;
-  for (auto v : values) out += (out.empty() ? "" : ", ") + std::string(v);
-  return out;
+// FIFO-ness is spec.fifoQueue when set, else the queue name's .fifo suffix.
+bool fifo_of(const json& spec, std::string_view name) {
+  if (has(spec, "fifoQueue")) return spec["fifoQueue"].get<bool>();
+  return ends_with(queue_name_of(spec, name), ".fifo");
+}
+
+const char* kFifoName = "(has(self.spec.queueName) && self.spec.queueName.endsWith('.fifo') || "
+                        "!has(self.spec.queueName) && self.metadata.name.endsWith('.fifo'))";
+
+Field redrive_policy_field(const AttributeDef& d) {
+  Field f{std::string(d.spec_name), Type::object, std::string(d.doc)};
+  f.fields = {
+      Field{"deadLetterTargetQueue", Type::string, "Name of the dead-letter queue, in the same namespace."},
+      Field{"deadLetterTargetArn", Type::string, "ARN of the dead-letter queue (instead of deadLetterTargetQueue)."},
+      Field{"maxReceiveCount", Type::integer, "Receives after which a message moves to the dead-letter queue.",
+            limits::kMinMaxReceiveCount, limits::kMaxMaxReceiveCount},
+  };
+  f.fields.back().required = true;
+  f.rules.push_back({"has(self.deadLetterTargetQueue) != has(self.deadLetterTargetArn)",
+                     "set exactly one of deadLetterTargetQueue and deadLetterTargetArn", "",
+                     [](const json& self, std::string_view) {
+                       return has(self, "deadLetterTargetQueue") != has(self, "deadLetterTargetArn");
+                     }});
+  return f;
+}
+
+Field redrive_allow_policy_field(const AttributeDef& d) {
+  Field f{std::string(d.spec_name), Type::object, std::string(d.doc)};
+  Field permission{"redrivePermission", Type::string,
+                   "allowAll: any queue; denyAll: none; byQueue: the queues listed."};
+  permission.values = {"allowAll", "denyAll", "byQueue"};
+  permission.required = true;
+  auto list = [](const char* name, const char* doc) {
+    Field l{name, Type::list, doc};
+    l.max = int64_t(limits::kMaxRedriveSourceArns);
+    l.items = {Field{"", Type::string}};
+    return l;
+  };
+  f.fields = {permission, list("sourceQueues", "Names of the allowed source queues (same namespace)."),
+              list("sourceQueueArns", "ARNs of the allowed source queues.")};
+  auto sources = [](const json& self) { return has(self, "sourceQueues") || has(self, "sourceQueueArns"); };
+  auto count = [](const json& self) {
+    size_t n = 0;
+    for (const char* k : {"sourceQueues", "sourceQueueArns"})
+      if (has(self, k)) n += self[k].size();
+    return n;
+  };
+  f.rules.push_back({"self.redrivePermission != 'byQueue' || has(self.sourceQueues) || has(self.sourceQueueArns)",
+                     "byQueue needs sourceQueues or sourceQueueArns", "",
+                     [sources](const json& self, std::string_view) {
+                       return self["redrivePermission"] != "byQueue" || sources(self);
+                     }});
+  f.rules.push_back({"self.redrivePermission == 'byQueue' || !has(self.sourceQueues) && !has(self.sourceQueueArns)",
+                     "source queues may only be listed with byQueue", "",
+                     [sources](const json& self, std::string_view) {
+                       return self["redrivePermission"] == "byQueue" || !sources(self);
+                     }});
+  // Both lists together: the CRD bounds each list, and this their sum.
+  f.rules.push_back({"!has(self.sourceQueues) || !has(self.sourceQueueArns) || size(self.sourceQueues) + "
+                     "size(self.sourceQueueArns) <= " + std::to_string(limits::kMaxRedriveSourceArns),
+                     "at most " + std::to_string(limits::kMaxRedriveSourceArns) + " source queues in all", "",
+                     [count](const json& self, std::string_view) { return count(self) <= limits::kMaxRedriveSourceArns; }});
+  return f;
+}
+
+// A spec field for each attribute of the table, typed and bounded as the table says.
+Field attribute_field(const AttributeDef& d) {
+  const QueueAttributes defaults;
+  const bool kms = d.spec_name.substr(0, 3) == "kms" || d.spec_name == "sqsManagedSseEnabled";
+  std::string doc(d.doc);
+  if (!d.aws_name.empty()) doc += " SQS attribute " + std::string(d.aws_name) + ".";
+  Field f{std::string(d.spec_name), Type::string, doc};
+  switch (d.kind) {
+    case Kind::integer:
+      f.type = Type::integer;
+      f.min = d.min;
+      f.max = d.max;
+      // KMS settings and FIFO-only ones are left out unless given, as GetQueueAttributes leaves them out.
+      if (!d.fifo_only && !kms) f.default_value = std::stoll(d.get(defaults));
+      break;
+    case Kind::boolean:
+      f.type = Type::boolean;
+      break;
+    case Kind::enumeration:
+      for (auto v : d.values) f.values.emplace_back(v);
+      if (!d.fifo_only) f.default_value = d.get(defaults);
+      break;
+    case Kind::text:
+      break;
+    case Kind::redrive_policy:
+      f = redrive_policy_field(d);
+      break;
+    case Kind::redrive_allow_policy:
+      f = redrive_allow_policy_field(d);
+      break;
+  }
+  f.immutable = d.create_only;
+  return f;
+}
+
+// The attribute table's string form of a spec value.
+std::string wire_text(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  return v.dump();
+}
+
+// The spec's plain attribute fields as typed attributes (for the rules between
+// them; the spec is well-formed by then).
+QueueAttributes attributes_of(const json& spec) {
+  QueueAttributes attrs;
+  for (const auto& d : attribute_defs()) {
+    auto it = spec.find(std::string(d.spec_name));
+    if (it != spec.end() && it->is_primitive()) (void)d.set(attrs, wire_text(*it));
+  }
+  return attrs;
+}
+
+resource::KindDef make_queue_kind() {
+  resource::KindDef k;
+  k.kind = "Queue";
+  k.plural = "queues";
+  k.singular = "queue";
+  k.short_names = {"sq"};
+  k.description = "An SQS queue served by the Sluice runtime. Its spec holds the SQS queue attributes in camelCase.";
+  k.name_field = "queueName";
+  k.address_field = "queueUrl";
+  Field name{"queueName", Type::string,
+             "The SQS queue name, for names Kubernetes cannot hold (upper case, underscores); defaults to "
+             "metadata.name."};
+  name.pattern = "^([A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\\.fifo)$";
+  name.max = int64_t(limits::kMaxQueueNameLength);
+  name.immutable = true;
+  k.spec.push_back(name);
+  for (const auto& d : attribute_defs()) k.spec.push_back(attribute_field(d));
+  Field tags{"tags", Type::map, "Queue tags (ListQueueTags)."};
+  tags.max = int64_t(limits::kMaxTagsPerQueue);
+  tags.items = {Field{"", Type::string}};
+  k.spec.push_back(tags);
+  Field deletion{"deletionPolicy", Type::string,
+                 "Delete: deleting the resource deletes the queue and its messages. Retain: the queue and its "
+                 "messages stay in the runtime."};
+  deletion.values = {"Delete", "Retain"};
+  deletion.default_value = "Delete";
+  k.spec.push_back(deletion);
+
+  for (const auto& r : attribute_rules())
+    k.spec_rules.push_back({std::string(r.cel), std::string(r.message), "",
+                            [holds = r.holds](const json& spec, std::string_view) { return holds(attributes_of(spec)); }});
+  // Rules that need the queue's name sit at the root of the object, where CEL sees metadata.name.
+  k.root_rules.push_back({"!has(self.spec) || !has(self.spec.fifoQueue) || self.spec.fifoQueue == " +
+                              std::string(kFifoName),
+                          "fifoQueue must be true exactly when the queue name ends in .fifo", "fifoQueue",
+                          [](const json& spec, std::string_view name) {
+                            return !has(spec, "fifoQueue") ||
+                                   spec["fifoQueue"].get<bool>() == ends_with(queue_name_of(spec, name), ".fifo");
+                          }});
+  for (const char* f : {"contentBasedDeduplication", "deduplicationScope", "fifoThroughputLimit"})
+    k.root_rules.push_back({"!has(self.spec) || !has(self.spec." + std::string(f) +
+                                ") || has(self.spec.fifoQueue) && self.spec.fifoQueue || !has(self.spec.fifoQueue) && " +
+                                kFifoName,
+                            std::string(f) + " applies only to FIFO queues", f,
+                            [f](const json& spec, std::string_view name) { return !has(spec, f) || fifo_of(spec, name); }});
+
+  k.status = {
+      Field{"queueName", Type::string, "The SQS queue name."},
+      Field{"queueUrl", Type::string, "The queue URL to give the AWS SDKs."},
+      Field{"queueArn", Type::string, "The queue ARN."},
+      Field{"accountId", Type::string, "The account the namespace maps to."},
+      Field{"approximateNumberOfMessages", Type::integer, "Messages available for retrieval.", 0},
+      Field{"approximateNumberOfMessagesNotVisible", Type::integer, "Messages in flight.", 0},
+      Field{"approximateNumberOfMessagesDelayed", Type::integer, "Messages delayed.", 0},
+  };
+  k.columns = {
+      {"Visible", "integer", ".status.approximateNumberOfMessages", "Messages available"},
+      {"In-Flight", "integer", ".status.approximateNumberOfMessagesNotVisible", "Messages received and not yet deleted"},
+      {"URL", "string", ".status.queueUrl", "Queue URL for the AWS SDKs"},
+      {"Delayed", "integer", ".status.approximateNumberOfMessagesDelayed", "Messages delayed", 1},
+      {"ARN", "string", ".status.queueArn", "Queue ARN", 1},
+  };
+  k.references = [](const json& spec, std::string_view) {
+    std::vector<resource::Reference> refs;
+    if (has(spec, "redrivePolicy") && has(spec["redrivePolicy"], "deadLetterTargetQueue"))
+      refs.push_back({"Queue", spec["redrivePolicy"]["deadLetterTargetQueue"].get<std::string>(),
+                      "spec.redrivePolicy.deadLetterTargetQueue"});
+    return refs;
+  };
+  return k;
 }
 
 }  // namespace
 
-QueueSpec parse_queue_spec(const YAML::Node& spec, const std::string& default_name, std::vector<SpecError>& errors) {
+const resource::KindDef& queue_kind() {
+  static const resource::KindDef kind = make_queue_kind();
+  return kind;
+}
+
+QueueSpec parse_queue_spec(const json& spec_in, const std::string& name, std::vector<resource::SpecError>& errors) {
+  const json spec = spec_in.is_null() ? json::object() : spec_in;
   QueueSpec out;
-  out.queue_name = default_name;
-  if (!spec || spec.IsNull()) {
-    out.attributes.fifo_queue = ends_with(out.queue_name, ".fifo");
-    return out;
-  }
-  if (!spec.IsMap()) {
+  out.queue_name = name;
+  if (!spec.is_object()) {
     errors.push_back({"spec", "must be a mapping"});
     return out;
   }
-  auto err = [&](const std::string& field, std::string message) {
-    errors.push_back({"spec." + field, std::move(message)});
-  };
-  bool fifo_given = false;
-  for (const auto& item : spec) {
-    const std::string key = item.first.as<std::string>();
-    const YAML::Node& v = item.second;
-    if (key == "queueName") {
-      if (!is_string(v) || v.Scalar().empty()) {
-        err(key, "must be a non-empty string");
-      } else {
-        out.queue_name = v.Scalar();
-      }
-      continue;
-    }
-    if (key == "tags") {
-      if (!v.IsMap()) {
-        err(key, "must be a mapping of strings to strings");
-        continue;
-      }
-      for (const auto& t : v) {
-        if (!t.second.IsScalar()) {
-          err(key + "." + t.first.as<std::string>(), "must be a string");
-          continue;
-        }
-        out.tags.emplace_back(t.first.as<std::string>(), t.second.Scalar());
-      }
-      continue;
-    }
-    if (key == "deletionPolicy") {
-      if (is_string(v) && v.Scalar() == "Delete") {
-        out.deletion_policy = DeletionPolicy::remove;
-      } else if (is_string(v) && v.Scalar() == "Retain") {
-        out.deletion_policy = DeletionPolicy::retain;
-      } else {
-        err(key, "must be Delete or Retain");
-      }
-      continue;
-    }
-    const AttributeDef* def = find_spec_field(key);
-    if (!def) {
-      err(key, "unknown field");
-      continue;
-    }
-    switch (def->kind) {
-      case Kind::integer:
-        if (!is_int(v) || !def->set(out.attributes, v.Scalar())) err(key, bounds_text(*def));
-        break;
-      case Kind::boolean:
-        if (!is_bool(v)) {
-          err(key, "must be a boolean (true or false)");
-        } else {
-          (void)def->set(out.attributes, v.Scalar());
-          fifo_given |= key == "fifoQueue";
-        }
-        break;
-      case Kind::enumeration:
-        if (!is_string(v) || !def->set(out.attributes, v.Scalar())) err(key, "must be one of: " + join(def->values));
-        break;
-      case Kind::text:
-        if (!is_string(v)) {
-          err(key, "must be a string");
-        } else if (auto s = def->set(out.attributes, v.Scalar()); !s) {
-          err(key, s.error().message);
-        }
-        break;
+  // Structure, bounds and rules first; what follows reads a spec known to be well-formed.
+  auto invalid = resource::validate(queue_kind(), spec, name);
+  if (!invalid.empty()) {
+    errors.insert(errors.end(), invalid.begin(), invalid.end());
+    return out;
+  }
+  out.queue_name = queue_name_of(spec, name);
+  for (const auto& d : attribute_defs()) {
+    auto it = spec.find(std::string(d.spec_name));
+    if (it == spec.end()) continue;
+    switch (d.kind) {
       case Kind::redrive_policy: {
-        if (!v.IsMap()) {
-          err(key, "must be a mapping with deadLetterTargetQueue (or deadLetterTargetArn) and maxReceiveCount");
-          break;
-        }
         RedrivePolicy p;
-        for (const auto& f : v) {
-          const std::string fk = f.first.as<std::string>();
-          if (fk == "deadLetterTargetQueue" && is_string(f.second)) {
-            out.dead_letter_target_queue = f.second.Scalar();
-          } else if (fk == "deadLetterTargetArn" && is_string(f.second)) {
-            p.dead_letter_target_arn = f.second.Scalar();
-          } else if (fk == "maxReceiveCount") {
-            auto n = is_int(f.second) ? parse_int64(f.second.Scalar()) : std::nullopt;
-            if (!n || *n < limits::kMinMaxReceiveCount || *n > limits::kMaxMaxReceiveCount) {
-              err(key + ".maxReceiveCount", "must be an integer from 1 to 1000");
-            } else {
-              p.max_receive_count = int(*n);
-            }
-          } else {
-            err(key + "." + fk, "unknown field or wrong type");
-          }
-        }
-        if (out.dead_letter_target_queue.empty() == p.dead_letter_target_arn.empty())
-          err(key, "must name exactly one of deadLetterTargetQueue and deadLetterTargetArn");
-        if (p.max_receive_count == 0 && !v["maxReceiveCount"]) err(key + ".maxReceiveCount", "is required");
-        out.attributes.redrive_policy = p;
+        p.max_receive_count = (*it)["maxReceiveCount"].get<int>();
+        if (has(*it, "deadLetterTargetQueue")) out.dead_letter_target_queue = (*it)["deadLetterTargetQueue"];
+        if (has(*it, "deadLetterTargetArn")) p.dead_letter_target_arn = (*it)["deadLetterTargetArn"];
+        out.attributes.redrive_policy = std::move(p);
         break;
       }
       case Kind::redrive_allow_policy: {
-        if (!v.IsMap()) {
-          err(key, "must be a mapping with redrivePermission and sourceQueues");
-          break;
-        }
         RedriveAllowPolicy p;
-        bool has_permission = false;
-        for (const auto& f : v) {
-          const std::string fk = f.first.as<std::string>();
-          if (fk == "redrivePermission" && is_string(f.second)) {
-            const std::string& s = f.second.Scalar();
-            has_permission = true;
-            if (s == "allowAll") {
-              p.permission = RedrivePermission::allow_all;
-            } else if (s == "denyAll") {
-              p.permission = RedrivePermission::deny_all;
-            } else if (s == "byQueue") {
-              p.permission = RedrivePermission::by_queue;
-            } else {
-              err(key + ".redrivePermission", "must be one of: allowAll, denyAll, byQueue");
-            }
-          } else if ((fk == "sourceQueues" || fk == "sourceQueueArns") && f.second.IsSequence()) {
-            for (const auto& s : f.second) {
-              if (!is_string(s)) {
-                err(key + "." + fk, "must be a list of strings");
-                continue;
-              }
-              (fk == "sourceQueues" ? out.redrive_source_queues : p.source_queue_arns).push_back(s.Scalar());
-            }
-          } else {
-            err(key + "." + fk, "unknown field or wrong type");
-          }
-        }
-        if (!has_permission) err(key + ".redrivePermission", "is required");
-        size_t sources = p.source_queue_arns.size() + out.redrive_source_queues.size();
-        if (p.permission == RedrivePermission::by_queue && (sources == 0 || sources > limits::kMaxRedriveSourceArns))
-          err(key, "byQueue needs 1 to 10 source queues");
-        if (p.permission != RedrivePermission::by_queue && sources > 0)
-          err(key, "source queues may only be listed with byQueue");
-        out.attributes.redrive_allow_policy = p;
+        const std::string perm = (*it)["redrivePermission"];
+        p.permission = perm == "allowAll" ? RedrivePermission::allow_all
+                       : perm == "denyAll" ? RedrivePermission::deny_all
+                                           : RedrivePermission::by_queue;
+        if (has(*it, "sourceQueues")) out.redrive_source_queues = (*it)["sourceQueues"].get<std::vector<std::string>>();
+        if (has(*it, "sourceQueueArns")) p.source_queue_arns = (*it)["sourceQueueArns"].get<std::vector<std::string>>();
+        out.attributes.redrive_allow_policy = std::move(p);
         break;
       }
+      default:
+        if (auto s = d.set(out.attributes, wire_text(*it)); !s)
+          errors.push_back({"spec." + std::string(d.spec_name), s.error().message});
     }
   }
-  const bool fifo_name = ends_with(out.queue_name, ".fifo");
-  if (!fifo_given) {
-    out.attributes.fifo_queue = fifo_name;
-  } else if (out.attributes.fifo_queue != fifo_name) {
-    err("fifoQueue", out.attributes.fifo_queue ? "a FIFO queue's name must end in .fifo"
-                                               : "a queue whose name ends in .fifo must be a FIFO queue");
-  }
-  if (!out.attributes.fifo_queue) {
-    for (const char* f : {"contentBasedDeduplication", "deduplicationScope", "fifoThroughputLimit"})
-      if (spec[f]) err(f, "applies only to FIFO queues");
-  } else if (out.attributes.fifo_throughput_limit == FifoThroughputLimit::per_message_group_id &&
-             out.attributes.deduplication_scope != DeduplicationScope::message_group) {
-    err("fifoThroughputLimit", "perMessageGroupId requires deduplicationScope: messageGroup");
-  }
+  if (!has(spec, "fifoQueue")) out.attributes.fifo_queue = ends_with(out.queue_name, ".fifo");
   if (!out.attributes.kms_master_key_id.empty()) out.attributes.sqs_managed_sse_enabled = false;
+  if (has(spec, "tags"))
+    for (const auto& [k, v] : spec["tags"].items()) out.tags.emplace_back(k, v.get<std::string>());
+  if (has(spec, "deletionPolicy") && spec["deletionPolicy"] == "Retain") out.deletion_policy = DeletionPolicy::retain;
   return out;
 }
 
 QueueAttributes resolve_queue_spec(const QueueSpec& spec, const std::string& account, const std::string& region) {
   QueueAttributes attrs = spec.attributes;
-  auto arn_of = [&](const std::string& name) { return "arn:aws:sqs:" + region + ":" + account + ":" + name; };
+  auto arn_of = [&](const std::string& name) { return Arn{"aws", "sqs", region, account, name}.str(); };
   if (attrs.redrive_policy && !spec.dead_letter_target_queue.empty())
     attrs.redrive_policy->dead_letter_target_arn = arn_of(spec.dead_letter_target_queue);
   if (attrs.redrive_allow_policy)

@@ -1,21 +1,18 @@
 #pragma once
-// The Queue resource spec: what a Queue manifest (and the admin API, which takes
-// the same fields as JSON) may say about a queue. Field names, types and bounds
-// come from kAttributeDefs (attributes.h) plus the few fields that are not queue
-// attributes (queueName, tags, deletionPolicy, and dead-letter targets by name).
+// The Queue resource: its kind definition (queue_kind(), whose spec fields are
+// the attribute table's, plus queueName, tags and deletionPolicy) and the typed
+// spec an engine applies. The same definition validates manifests and the admin
+// API in the sidecar, validates specs in the operator, and generates the CRD and
+// the reference page (tools/crdgen), so none of them can disagree.
 //
-// Parsing is strict, like the CRD's structural schema: integers must be
-// integers, booleans booleans, unknown fields are errors, and every error names
-// its field ("spec.visibilityTimeout: ...").
+// This file and attributes.{h,cc} form the sluice::queue_spec target: no store,
+// no engine, no HTTP, so that the operator links only this much of SQS.
 
 #include <string>
 #include <vector>
 
+#include "runtime/common/resource.h"
 #include "runtime/queue/attributes.h"
-
-namespace YAML {
-class Node;
-}
 
 namespace sluice::queue {
 
@@ -31,15 +28,12 @@ struct QueueSpec {
   std::vector<std::string> redrive_source_queues;
 };
 
-struct SpecError {
-  std::string field;  // e.g. "spec.redrivePolicy.maxReceiveCount"
-  std::string message;
-  std::string str() const { return field + ": " + message; }
-};
+const resource::KindDef& queue_kind();
 
-// Parses a `spec` mapping. `default_name` is metadata.name. An empty error list
-// means success.
-QueueSpec parse_queue_spec(const YAML::Node& spec, const std::string& default_name, std::vector<SpecError>& errors);
+// Validates a Queue spec against queue_kind() and reads it. `name` is
+// metadata.name. An empty error list means success.
+QueueSpec parse_queue_spec(const resource::json& spec, const std::string& name,
+                           std::vector<resource::SpecError>& errors);
 
 // Turns names into ARNs (same account and region) so the attributes are complete.
 QueueAttributes resolve_queue_spec(const QueueSpec& spec, const std::string& account, const std::string& region);

@@ -36,25 +36,25 @@ void MemoryStore::commit(WriteBatch batch, Durability, CommitCallback done) {
   if (done) done(true);
 }
 
-std::optional<std::string> MemoryStore::get(std::string_view key) {
+ReadResult MemoryStore::get(std::string_view key) {
   std::lock_guard lock(mu_);
   auto it = data_.find(key);
-  if (it == data_.end()) return std::nullopt;
-  return it->second;
+  if (it == data_.end()) return ReadResult::none();
+  return ReadResult::of(it->second);
 }
 
-std::vector<std::optional<std::string>> MemoryStore::multi_get(const std::vector<std::string>& keys) {
-  std::vector<std::optional<std::string>> out;
+std::vector<ReadResult> MemoryStore::multi_get(const std::vector<std::string>& keys) {
+  std::vector<ReadResult> out;
   out.reserve(keys.size());
   std::lock_guard lock(mu_);
   for (const auto& k : keys) {
     auto it = data_.find(k);
-    out.push_back(it == data_.end() ? std::nullopt : std::optional<std::string>(it->second));
+    out.push_back(it == data_.end() ? ReadResult::none() : ReadResult::of(it->second));
   }
   return out;
 }
 
-void MemoryStore::scan(std::string_view prefix,
+bool MemoryStore::scan(std::string_view prefix,
                        const std::function<bool(std::string_view, std::string_view)>& fn) {
   // Copy the range first so that fn may call back into the store.
   std::vector<std::pair<std::string, std::string>> rows;
@@ -65,7 +65,15 @@ void MemoryStore::scan(std::string_view prefix,
       rows.emplace_back(it->first, it->second);
   }
   for (const auto& [k, v] : rows)
-    if (!fn(k, v)) return;
+    if (!fn(k, v)) break;
+  return true;
+}
+
+ReadResult MemoryStore::first_key(std::string_view from, std::string_view to) {
+  std::lock_guard lock(mu_);
+  auto it = data_.lower_bound(from);
+  if (it == data_.end() || (!to.empty() && std::string_view(it->first) >= to)) return ReadResult::none();
+  return ReadResult::of(it->first);
 }
 
 size_t MemoryStore::size() const {

@@ -12,10 +12,11 @@ namespace sluice::storage {
 class MemoryStore final : public Store {
  public:
   void commit(WriteBatch batch, Durability durability, CommitCallback done) override;
-  std::optional<std::string> get(std::string_view key) override;
-  std::vector<std::optional<std::string>> multi_get(const std::vector<std::string>& keys) override;
-  void scan(std::string_view prefix,
+  ReadResult get(std::string_view key) override;
+  std::vector<ReadResult> multi_get(const std::vector<std::string>& keys) override;
+  bool scan(std::string_view prefix,
             const std::function<bool(std::string_view, std::string_view)>& fn) override;
+  ReadResult first_key(std::string_view from, std::string_view to) override;
   void flush() override {}
 
   size_t size() const;

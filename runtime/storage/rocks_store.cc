@@ -134,24 +134,30 @@ void RocksStore::run() {
   }
 }
 
-std::optional<std::string> RocksStore::get(std::string_view key) {
+ReadResult RocksStore::get(std::string_view key) {
   std::string value;
   auto s = db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
-  if (!s.ok()) return std::nullopt;
-  return value;
+  if (s.IsNotFound()) return ReadResult::none();
+  if (!s.ok()) return ReadResult::error();
+  return ReadResult::of(std::move(value));
 }
 
-std::vector<std::optional<std::string>> RocksStore::multi_get(const std::vector<std::string>& keys) {
+std::vector<ReadResult> RocksStore::multi_get(const std::vector<std::string>& keys) {
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
   std::vector<std::string> values;
   auto statuses = db_->MultiGet(rocksdb::ReadOptions(), slices, &values);
-  std::vector<std::optional<std::string>> out(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i)
-    if (statuses[i].ok()) out[i] = std::move(values[i]);
+  std::vector<ReadResult> out(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].ok()) {
+      out[i] = ReadResult::of(std::move(values[i]));
+    } else if (!statuses[i].IsNotFound()) {
+      out[i] = ReadResult::error();
+    }
+  }
   return out;
 }
 
-void RocksStore::scan(std::string_view prefix,
+bool RocksStore::scan(std::string_view prefix,
                       const std::function<bool(std::string_view, std::string_view)>& fn) {
   rocksdb::ReadOptions read_options;
   std::string upper = prefix_end(prefix);
@@ -161,8 +167,19 @@ void RocksStore::scan(std::string_view prefix,
   for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
     auto k = it->key();
     auto v = it->value();
-    if (!fn(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size()))) return;
+    if (!fn(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size()))) return true;
   }
+  return it->status().ok();
+}
+
+ReadResult RocksStore::first_key(std::string_view from, std::string_view to) {
+  rocksdb::ReadOptions read_options;
+  rocksdb::Slice upper(to.data(), to.size());
+  if (!to.empty()) read_options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
+  it->Seek(rocksdb::Slice(from.data(), from.size()));
+  if (it->Valid()) return ReadResult::of(it->key().ToString());
+  return it->status().ok() ? ReadResult::none() : ReadResult::error();
 }
 
 void RocksStore::flush() {

@@ -10,15 +10,15 @@
 //             survives a crash of the process); the log is fsynced on an interval.
 //   memory    nothing is written; used by stores that only live in memory.
 
+#include <cstdint>
 #include <functional>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace sluice::storage {
+#include "runtime/storage/durability.h"
 
-enum class Durability : uint8_t { memory, periodic, sync };
+namespace sluice::storage {
 
 class WriteBatch {
  public:
@@ -62,6 +62,20 @@ class WriteBatch {
 // batch was not applied (I/O error) and nothing of it is visible.
 using CommitCallback = std::function<void(bool ok)>;
 
+// A read: the value, nothing under the key, or an I/O error, which callers must
+// not mistake for "absent" (a message whose body cannot be read is not deleted).
+struct ReadResult {
+  enum class Outcome : uint8_t { found, absent, failed };
+  Outcome outcome = Outcome::absent;
+  std::string value;
+
+  bool found() const { return outcome == Outcome::found; }
+  bool failed() const { return outcome == Outcome::failed; }
+  static ReadResult of(std::string v) { return {Outcome::found, std::move(v)}; }
+  static ReadResult none() { return {Outcome::absent, {}}; }
+  static ReadResult error() { return {Outcome::failed, {}}; }
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -71,12 +85,17 @@ class Store {
   // while holding a lock that a callback takes.
   virtual void commit(WriteBatch batch, Durability durability, CommitCallback done) = 0;
 
-  virtual std::optional<std::string> get(std::string_view key) = 0;
-  virtual std::vector<std::optional<std::string>> multi_get(const std::vector<std::string>& keys) = 0;
+  virtual ReadResult get(std::string_view key) = 0;
+  virtual std::vector<ReadResult> multi_get(const std::vector<std::string>& keys) = 0;
 
-  // Calls fn for each key starting with `prefix`, in key order, until fn returns false.
-  virtual void scan(std::string_view prefix,
+  // Calls fn for each key starting with `prefix`, in key order, until fn returns
+  // false. Returns false if the scan stopped on an I/O error.
+  virtual bool scan(std::string_view prefix,
                     const std::function<bool(std::string_view key, std::string_view value)>& fn) = 0;
+
+  // The first key at or after `from` and before `to` (empty: no bound), found
+  // with one seek: for walking a key space range by range.
+  virtual ReadResult first_key(std::string_view from, std::string_view to) = 0;
 
   // Blocks until everything committed so far is fsynced.
   virtual void flush() = 0;

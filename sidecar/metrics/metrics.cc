@@ -7,6 +7,21 @@
 
 namespace sluice::metrics {
 
+std::string_view to_string(Level level) {
+  switch (level) {
+    case Level::service: return "service";
+    case Level::resource: return "resource";
+    case Level::shard: return "shard";
+  }
+  return "resource";
+}
+
+std::optional<Level> parse_level(std::string_view text) {
+  for (Level l : {Level::service, Level::resource, Level::shard})
+    if (to_string(l) == text) return l;
+  return std::nullopt;
+}
+
 ActionMetrics::ActionMetrics(prometheus::Counter& ok, prometheus::Histogram& latency,
                              prometheus::Family<prometheus::Counter>& errors, std::string service, std::string action)
     : ok_(ok), latency_(latency), errors_(errors), service_(std::move(service)), action_(std::move(action)) {}

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -21,6 +22,22 @@ class Family;
 }  // namespace prometheus
 
 namespace sluice::metrics {
+
+// How much /metrics says, as Envoy's and Redpanda's stats levels do: with 10,000
+// queues one series each is megabytes per scrape.
+enum class Level : uint8_t {
+  service,   // per service and region: every resource summed
+  resource,  // per resource, for the first max_resources of each kind; the rest summed as "_other"
+  shard,     // per resource and, where an engine has them, per shard
+};
+
+struct MetricsOptions {
+  Level level = Level::resource;
+  size_t max_resources = 1000;
+};
+
+std::string_view to_string(Level level);
+std::optional<Level> parse_level(std::string_view text);
 
 // Metrics of one API action of one service.
 class ActionMetrics {

@@ -13,7 +13,16 @@ struct AwsError {
   int status = 400;
   bool sender = true;   // caller's fault (Sender) or the service's (Receiver)
   std::string message;
+  // An error of the request framework rather than the service (unknown
+  // operation, malformed body): the JSON protocol names it in the framework's
+  // namespace, not the service's.
+  bool framework = false;
 };
+
+inline AwsError framework_error(std::string type, int status, std::string message) {
+  AwsError e{type, type, status, true, std::move(message), true};
+  return e;
+}
 
 // Errors every AWS query/JSON service shares (the "Common Errors" pages).
 inline AwsError invalid_parameter_value(std::string message) {

@@ -7,17 +7,16 @@ using json = nlohmann::json;
 using Type = Shape::Type;
 
 AwsError serialization_error(const std::string& path, const char* expected) {
-  return {"SerializationException", "SerializationException", 400, true,
-          "Value for " + path + " must be " + expected + "."};
+  return framework_error("SerializationException", 400, "Value for " + path + " must be " + expected + ".");
 }
 
 }  // namespace
 
-std::optional<AwsError> check_required(const Shape& shape, const json& value) {
+std::optional<std::string> check_required(const Shape& shape, const json& value) {
   if (shape.type == Type::structure) {
     for (const auto& name : shape.required) {
       auto it = value.find(name);
-      if (it == value.end() || it->is_null()) return missing_parameter(name);
+      if (it == value.end() || it->is_null()) return name;
     }
     for (const auto& [name, ref] : shape.members) {
       auto it = value.find(name);

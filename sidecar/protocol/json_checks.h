@@ -1,8 +1,8 @@
 #pragma once
 // Checks on a request tree against the model, shared by both protocols:
-// required members (MissingParameter) and, for JSON bodies, value types
-// (a string where an integer belongs is a SerializationException, as in AWS's
-// JSON services).
+// required members (each service says how it reports a missing one) and, for
+// JSON bodies, value types (a string where an integer belongs is a
+// SerializationException, as in AWS's JSON services).
 
 #include <nlohmann/json.hpp>
 
@@ -13,7 +13,8 @@
 
 namespace sluice::protocol {
 
-std::optional<AwsError> check_required(const Shape& shape, const nlohmann::json& value);
+// The first required member that is absent or null, by name; nullopt if none.
+std::optional<std::string> check_required(const Shape& shape, const nlohmann::json& value);
 std::optional<AwsError> check_types(const Shape& shape, const nlohmann::json& value, const std::string& path = "");
 
 }  // namespace sluice::protocol

@@ -16,6 +16,7 @@ class Reader {
   explicit Reader(std::string_view text) : s_(text) {}
 
   bool document(json& out) {
+    if (s_.starts_with("\xEF\xBB\xBF")) i_ = 3;  // one UTF-8 byte order mark, first, as nlohmann skips
     skip_space();
     if (!value(out, 0)) return false;
     skip_space();

@@ -1,8 +1,9 @@
 #pragma once
 // Parses AWS JSON 1.0 request bodies. Accepts exactly what nlohmann's parser
-// accepts (RFC 8259, well-formed UTF-8, paired surrogates) and builds the same
-// value, but copies runs of plain characters in bulk instead of one byte at a
-// time: nlohmann's lexer was the largest user-space cost of a SendMessage.
+// accepts (RFC 8259, well-formed UTF-8, paired surrogates, one leading byte order
+// mark) and builds the same value, but copies runs of plain characters in bulk
+// instead of one byte at a time: nlohmann's lexer was the largest user-space cost
+// of a SendMessage.
 // Nesting deeper than 512 levels is refused rather than recursed into.
 
 #include <nlohmann/json.hpp>

@@ -7,6 +7,29 @@
 namespace sluice::protocol {
 namespace {
 
+// How many bytes from s[i], which starts no well-formed sequence, one U+FFFD
+// replaces: the "maximal subpart" (the longest start of a well-formed sequence,
+// at least the one byte), as Unicode recommends and nlohmann's decoder does, so
+// "\xE2\x82" is one replacement and not two.
+size_t maximal_subpart(const unsigned char* s, size_t n, size_t i) {
+  const unsigned char c = s[i];
+  size_t tail = 0;                     // continuation bytes a well-formed sequence would have
+  unsigned char lo = 0x80, hi = 0xBF;  // the range of the first of them
+  if (c >= 0xC2 && c <= 0xDF) tail = 1;
+  else if (c == 0xE0) tail = 2, lo = 0xA0;
+  else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) tail = 2;
+  else if (c == 0xED) tail = 2, hi = 0x9F;
+  else if (c == 0xF0) tail = 3, lo = 0x90;
+  else if (c >= 0xF1 && c <= 0xF3) tail = 3;
+  else if (c == 0xF4) tail = 3, hi = 0x8F;
+  size_t len = 1;
+  while (len <= tail && i + len < n && s[i + len] >= lo && s[i + len] <= hi) {
+    ++len;
+    lo = 0x80, hi = 0xBF;
+  }
+  return len;
+}
+
 void write_string(const std::string& text, std::string& out) {
   static constexpr char hex[] = "0123456789abcdef";
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
@@ -26,6 +49,10 @@ void write_string(const std::string& text, std::string& out) {
         i += len;
         continue;
       }
+      out.append(text, run, i - run);
+      out += "\xEF\xBF\xBD";
+      run = i += maximal_subpart(s, n, i);
+      continue;
     }
     out.append(text, run, i - run);
     switch (c) {
@@ -36,14 +63,10 @@ void write_string(const std::string& text, std::string& out) {
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(hex[c >> 4]);
-          out.push_back(hex[c & 0xF]);
-        } else {
-          out += "\xEF\xBF\xBD";  // a byte that starts no well-formed sequence
-        }
+      default:  // the other control characters
+        out += "\\u00";
+        out.push_back(hex[c >> 4]);
+        out.push_back(hex[c & 0xF]);
     }
     run = ++i;
   }

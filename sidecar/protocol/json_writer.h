@@ -11,7 +11,7 @@
 namespace sluice::protocol {
 
 // Appends `value` to `out`. Strings that are not valid UTF-8 have each bad
-// sequence replaced by U+FFFD.
+// sequence replaced by U+FFFD (one per maximal subpart, as nlohmann does).
 void write_json(const nlohmann::json& value, std::string& out);
 std::string to_json_text(const nlohmann::json& value);
 

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <set>
+#include <cstdint>
+#include <vector>
 
 namespace sluice::protocol {
 namespace {
@@ -30,30 +31,91 @@ std::string join(const std::string& prefix, const std::string& name) {
   return prefix.empty() ? name : prefix + "." + name;
 }
 
-// Indices N of keys that start with "<base>.N" (N >= 1), ascending.
-std::vector<int> indices_under(const FormParams& params, const std::string& base) {
-  std::set<int> found;
-  const std::string head = base + ".";
-  for (const auto& [key, value] : params) {
-    if (key.compare(0, head.size(), head) != 0) continue;
-    const char* begin = key.data() + head.size();
-    const char* end = key.data() + key.size();
-    int n = 0;
-    auto [ptr, ec] = std::from_chars(begin, end, n);
-    if (ec == std::errc() && n >= 1 && (ptr == end || *ptr == '.')) found.insert(n);
-  }
-  return {found.begin(), found.end()};
-}
-
 AwsError bad_value(const std::string& name, const std::string& value, const char* what) {
   return invalid_parameter_value("Value " + value + " for parameter " + name + " is invalid. Reason: must be " +
                                  what + ".");
 }
 
-std::optional<AwsError> decode(const ShapeRef& ref, const std::string& prefix, const FormParams& params,
-                               json& out, bool& present);
+// AWS documents no code of its own for a repeated parameter; the common
+// InvalidParameterValue (400) is the nearest.
+AwsError repeated_parameter(const std::string& name) {
+  return invalid_parameter_value("The parameter " + name + " was given more than once.");
+}
 
-std::optional<AwsError> decode_structure(const Shape& shape, const std::string& prefix, const FormParams& params,
+AwsError too_many_parameters(size_t max_params) {
+  return invalid_parameter_value("The request has more than " + std::to_string(max_params) + " parameters.");
+}
+
+// An index as the SDKs write it: decimal from 1, no sign, no leading zero, and no
+// larger than kMaxFormParameters, since no client numbers past its entry count and
+// a request cannot carry more entries than that.
+bool parse_index(std::string_view digits, uint32_t& n) {
+  if (digits.empty() || digits.size() > 9 || digits[0] == '0') return false;  // 9 digits cannot overflow
+  n = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + uint32_t(c - '0');
+  }
+  return n <= kMaxFormParameters;
+}
+
+// The parameters a value is decoded from: all of them, or the run of one list
+// element or map entry ("MessageAttribute.3" and "MessageAttribute.3.*"), which is
+// contiguous in the sorted parameters. Every key a value is looked up by lies in
+// its run, so a short run is searched in place (in cache, no long shared prefixes
+// compared at every level of the tree) and a long one through the tree.
+struct Span {
+  static constexpr size_t kScanLimit = 16;
+  const FormParams* all;
+  FormParams::const_iterator begin, end;
+  size_t size;
+
+  static Span of(const FormParams& params) { return {&params, params.begin(), params.end(), params.size()}; }
+
+  // The first parameter not before `key`, or one past the run; all->end() if none.
+  FormParams::const_iterator lower_bound(std::string_view key) const {
+    if (size > kScanLimit) return all->lower_bound(key);
+    auto it = begin;
+    while (it != end && it->first < key) ++it;
+    return it == end ? all->end() : it;
+  }
+  FormParams::const_iterator find(std::string_view key) const {
+    auto it = lower_bound(key);
+    return it != all->end() && it->first == key ? it : all->end();
+  }
+};
+
+struct Element {
+  uint32_t index;
+  Span span;
+};
+
+// The elements "<base>.N" (with their "<base>.N.*") in ascending N, or an error
+// naming the first key under "<base>." whose N is malformed. One walk of the keys
+// under "<base>.": those of one N are adjacent (a key that sorts between
+// "<base>.1" and "<base>.1.x" has a malformed N), so each N is one run.
+std::optional<AwsError> elements_under(const Span& span, const std::string& base, std::vector<Element>& out) {
+  out.clear();
+  const std::string head = base + ".";
+  for (auto it = span.lower_bound(head); it != span.all->end() && it->first.starts_with(head); ++it) {
+    const std::string_view rest = std::string_view(it->first).substr(head.size());
+    uint32_t n = 0;
+    if (!parse_index(rest.substr(0, rest.find('.')), n))
+      return invalid_parameter_value("The index in parameter " + it->first +
+                                     " is invalid. Reason: must be a whole number from 1 to " +
+                                     std::to_string(kMaxFormParameters) + ", without a sign or leading zeros.");
+    if (out.empty() || out.back().index != n) out.push_back({n, {span.all, it, it, 0}});
+    out.back().span.end = std::next(it);
+    ++out.back().span.size;
+  }
+  std::sort(out.begin(), out.end(), [](const Element& a, const Element& b) { return a.index < b.index; });
+  return std::nullopt;
+}
+
+std::optional<AwsError> decode(const ShapeRef& ref, const std::string& prefix, const Span& params, json& out,
+                               bool& present);
+
+std::optional<AwsError> decode_structure(const Shape& shape, const std::string& prefix, const Span& params,
                                          json& out, bool& present) {
   out = json::object();
   present = false;
@@ -69,9 +131,10 @@ std::optional<AwsError> decode_structure(const Shape& shape, const std::string& 
   return std::nullopt;
 }
 
-std::optional<AwsError> decode(const ShapeRef& ref, const std::string& prefix, const FormParams& params, json& out,
+std::optional<AwsError> decode(const ShapeRef& ref, const std::string& prefix, const Span& params, json& out,
                                bool& present) {
   const Shape& shape = *ref.shape;
+  const auto none = params.all->end();
   present = false;
   switch (shape.type) {
     case Type::structure:
@@ -88,13 +151,16 @@ std::optional<AwsError> decode(const ShapeRef& ref, const std::string& prefix, c
         base = prefix + "." + (shape.member.location_name.empty() ? "member" : shape.member.location_name);
       }
       out = json::array();
-      if (auto it = params.find(prefix); it != params.end() && it->second.empty()) present = true;  // "Name=" is []
-      for (int i : indices_under(params, base)) {
-        json element;
+      if (auto it = params.find(prefix); it != none && it->second.empty()) present = true;  // "Name=" is []
+      std::vector<Element> elements;
+      if (auto e = elements_under(params, base, elements)) return e;
+      for (const Element& element : elements) {
+        json value;
         bool here = false;
-        if (auto e = decode(shape.member, base + "." + std::to_string(i), params, element, here)) return e;
+        if (auto e = decode(shape.member, base + "." + std::to_string(element.index), element.span, value, here))
+          return e;
         if (here) {
-          out.push_back(std::move(element));
+          out.push_back(std::move(value));
           present = true;
         }
       }
@@ -105,13 +171,15 @@ std::optional<AwsError> decode(const ShapeRef& ref, const std::string& prefix, c
       const std::string key_name = shape.key.location_name.empty() ? "key" : shape.key.location_name;
       const std::string value_name = shape.value.location_name.empty() ? "value" : shape.value.location_name;
       out = json::object();
-      for (int i : indices_under(params, base)) {
-        const std::string entry = base + "." + std::to_string(i);
-        auto k = params.find(entry + "." + key_name);
-        if (k == params.end()) continue;
+      std::vector<Element> entries;
+      if (auto e = elements_under(params, base, entries)) return e;
+      for (const Element& element : entries) {
+        const std::string entry = base + "." + std::to_string(element.index);
+        auto k = element.span.find(entry + "." + key_name);
+        if (k == none) continue;
         json value;
         bool here = false;
-        if (auto e = decode(shape.value, entry + "." + value_name, params, value, here)) return e;
+        if (auto e = decode(shape.value, entry + "." + value_name, element.span, value, here)) return e;
         out[k->second] = here ? std::move(value) : json();
         present = true;
       }
@@ -121,7 +189,7 @@ std::optional<AwsError> decode(const ShapeRef& ref, const std::string& prefix, c
       break;
   }
   auto it = params.find(prefix);
-  if (it == params.end()) return std::nullopt;
+  if (it == none) return std::nullopt;
   const std::string& text = it->second;
   present = true;
   switch (shape.type) {
@@ -243,22 +311,30 @@ void encode_value(std::string& out, const Shape& shape, const json& value) {
 std::string url_decode(std::string_view in) {
   std::string out;
   out.reserve(in.size());
+  size_t run = 0;  // start of the pending run of bytes copied as they are
   for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
+    const char c = in[i];
     if (c == '+') {
-      out.push_back(' ');
+      out.append(in, run, i - run).push_back(' ');
+      run = i + 1;
     } else if (c == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
-      out.push_back(char(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
+      out.append(in, run, i - run).push_back(char(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
       i += 2;
-    } else {
-      out.push_back(c);
+      run = i + 1;
     }
   }
-  return out;
+  return out.append(in, run, in.size() - run);
 }
 
-FormParams parse_form(std::string_view text) {
-  FormParams params;
+std::optional<AwsError> parse_form(std::string_view text, FormParams& out, size_t max_params) {
+  // Counted first, so that an over-limit request costs one scan and no allocation.
+  size_t pairs = 0;
+  for (size_t at = 0; at <= text.size();) {
+    const size_t amp = std::min(text.find('&', at), text.size());
+    pairs += amp > at;
+    at = amp + 1;
+  }
+  if (pairs > max_params || out.size() > max_params - pairs) return too_many_parameters(max_params);
   while (!text.empty()) {
     auto amp = text.find('&');
     std::string_view pair = text.substr(0, amp);
@@ -267,14 +343,22 @@ FormParams parse_form(std::string_view text) {
     auto eq = pair.find('=');
     std::string key = url_decode(pair.substr(0, eq));
     std::string value = eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
-    params[std::move(key)] = std::move(value);
+    // try_emplace leaves `key` alone when the key is already there.
+    if (!out.try_emplace(std::move(key), std::move(value)).second) return repeated_parameter(key);
   }
-  return params;
+  return std::nullopt;
+}
+
+std::optional<AwsError> merge_form(FormParams& into, FormParams&& from, size_t max_params) {
+  if (from.size() > max_params || into.size() > max_params - from.size()) return too_many_parameters(max_params);
+  into.merge(from);  // moves the entries whose keys `into` lacks; repeats stay behind in `from`
+  if (!from.empty()) return repeated_parameter(from.begin()->first);
+  return std::nullopt;
 }
 
 std::optional<AwsError> decode_query(const Shape& input, const FormParams& params, json& out) {
   bool present = false;
-  return decode_structure(input, "", params, out, present);
+  return decode_structure(input, "", Span::of(params), out, present);
 }
 
 void append_xml_escaped(std::string& out, std::string_view text) {

@@ -36,8 +36,20 @@ std::unique_ptr<ServiceModel> ServiceModel::parse(std::string_view json_text) {
   auto model = std::make_unique<ServiceModel>();
   model->service_ = doc.at("service");
   model->api_version_ = doc.at("apiVersion");
+  model->signing_name_ = doc.value("signingName", model->service_);
   model->target_prefix_ = doc.value("targetPrefix", "");
+  model->json_version_ = doc.value("jsonVersion", "");
   model->xml_namespace_ = doc.value("xmlNamespace", "");
+  model->error_namespace_ = doc.value("errorNamespace", "");
+  model->query_compatible_ = doc.value("awsQueryCompatible", false);
+  static const std::map<std::string, Protocol> kProtocols = {
+      {"query", Protocol::query},         {"json", Protocol::json},         {"rest-json", Protocol::rest_json},
+      {"rest-xml", Protocol::rest_xml},   {"smithy-rpc-v2-cbor", Protocol::cbor}};
+  for (const auto& p : doc.value("protocols", std::vector<std::string>{doc.value("protocol", "")})) {
+    auto it = kProtocols.find(p);
+    if (it == kProtocols.end()) throw std::runtime_error("service model: unknown protocol " + p);
+    model->protocols_.push_back(it->second);
+  }
 
   // Two passes: create every shape, then resolve references between them.
   for (auto& [name, s] : doc.at("shapes").items()) {
@@ -77,6 +89,12 @@ std::unique_ptr<ServiceModel> ServiceModel::parse(std::string_view json_text) {
   for (auto& [name, e] : doc.at("errors").items())
     model->errors_[name] = ErrorInfo{e.at("code"), e.at("status"), e.at("sender")};
   return model;
+}
+
+bool ServiceModel::speaks(Protocol p) const {
+  for (auto q : protocols_)
+    if (q == p) return true;
+  return false;
 }
 
 const Operation* ServiceModel::operation(std::string_view name) const {

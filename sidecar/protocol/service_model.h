@@ -4,6 +4,7 @@
 // query/XML names), operations (input, output, result wrapper) and errors (query
 // code, HTTP status, fault side). The protocol codecs walk it; handlers never do.
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -48,6 +49,9 @@ struct ErrorInfo {
   bool sender = true;
 };
 
+// The wire protocols a model names (botocore's metadata.protocols).
+enum class Protocol : uint8_t { query, json, rest_json, rest_xml, cbor };
+
 class ServiceModel {
  public:
   // Parses the compact model; throws std::runtime_error on a malformed model
@@ -56,14 +60,27 @@ class ServiceModel {
 
   const std::string& service() const { return service_; }
   const std::string& api_version() const { return api_version_; }
+  // The SigV4 credential scope's service: what routes a signed request here.
+  const std::string& signing_name() const { return signing_name_; }
+  // X-Amz-Target is "<target prefix>.<Operation>" (JSON protocol).
   const std::string& target_prefix() const { return target_prefix_; }
+  // "1.0" or "1.1": the JSON protocol's Content-Type, application/x-amz-json-<version>.
+  const std::string& json_version() const { return json_version_; }
   const std::string& xml_namespace() const { return xml_namespace_; }
+  // Prefixed to an error's shape name in the JSON protocol's "__type".
+  const std::string& error_namespace() const { return error_namespace_; }
+  // JSON errors also carry the query code (x-amzn-query-error), for SDKs that map
+  // them to the query protocol's exceptions (SQS).
+  bool query_compatible() const { return query_compatible_; }
+  bool speaks(Protocol p) const;
   const Operation* operation(std::string_view name) const;
   const ErrorInfo* error(std::string_view shape_name) const;
   const std::map<std::string, Operation, std::less<>>& operations() const { return operations_; }
 
  private:
-  std::string service_, api_version_, target_prefix_, xml_namespace_;
+  std::string service_, api_version_, signing_name_, target_prefix_, json_version_, xml_namespace_, error_namespace_;
+  bool query_compatible_ = false;
+  std::vector<Protocol> protocols_;
   std::map<std::string, std::unique_ptr<Shape>, std::less<>> shapes_;
   std::map<std::string, Operation, std::less<>> operations_;
   std::map<std::string, ErrorInfo, std::less<>> errors_;

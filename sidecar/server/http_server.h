@@ -2,18 +2,26 @@
 // An HTTP/1.1 server on Boost.Beast: keep-alive connections, one request at a
 // time per connection (the AWS SDKs do not pipeline), requests handed to an
 // HttpHandler that answers through a Responder, possibly later and from another
-// thread (long polls, group commits).
+// thread (long polls, group commits). HTTP/1.0 clients get 1.0 replies.
 //
-// Connections are spread over the IoLoops, one loop each (see io_loops.h).
+// Connections are spread over the IoLoops, one loop each (see io_loops.h); a
+// connection's timer runs on its loop too. Reading a request is bounded by the
+// timeouts below; a request the handler holds (a 20 s long poll) never is.
+// Malformed requests get 400 (413, 414, 431) and `Connection: close`.
 //
 // Lifecycle: construct, listen() (binds now, so the port is known and start-up
 // fails early), then the loops' threads serve; stop_accepting() closes the
-// listener, and connections finish their current request before closing.
+// listener, and connections finish their current request (answered with
+// `Connection: close`) before closing; idle ones close at their idle timeout or
+// when the loops stop. Destroy after the loops have stopped: connections still
+// open then hold only the state they share with the server.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
-#include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -24,9 +32,21 @@ namespace sluice::server {
 
 struct HttpServerOptions {
   std::string bind = "0.0.0.0";
-  uint16_t port = 0;                   // 0: any free port
+  uint16_t port = 0;                     // 0: any free port
   size_t body_limit = size_t(32) << 20;  // larger bodies get 413
-  std::string name = "http";           // for logs
+  std::string name = "http";             // for logs
+  // From accept, or from a request's first byte, to the end of its header section.
+  std::chrono::milliseconds header_timeout{10'000};
+  // From the end of the header section to the end of the body; one budget, not reset
+  // by progress, so a trickle cannot hold a connection: 32 MiB at 1 MiB/s fits.
+  std::chrono::milliseconds body_timeout{60'000};
+  // Keep-alive with no request (as ALB's default idle timeout), and the time a
+  // client may take to read a response.
+  std::chrono::milliseconds idle_timeout{60'000};
+  // Open connections; beyond it a new one gets 503 and is closed at once.
+  size_t max_connections = 10'000;
+  uint32_t header_limit = 64 << 10;  // larger header sections get 431 (ALB's limit)
+  size_t target_limit = 16 << 10;    // longer request targets get 414 (ALB's request-line limit)
 };
 
 class HttpServer {
@@ -39,17 +59,31 @@ class HttpServer {
   uint16_t port() const { return port_; }
   void stop_accepting();
   // Requests received but not yet answered, across all connections.
-  int in_flight() const { return in_flight_->load(); }
+  int in_flight() const;
+  // Connections accepted and not yet closed.
+  size_t connections() const;
+
+  struct Shared;  // what connections share with the server (http_server.cc)
 
  private:
   void accept();
+  void admit(boost::asio::ip::tcp::socket socket);
+  void back_off(const boost::system::error_code& ec);
 
   IoLoops& loops_;
-  HttpServerOptions options_;
-  HttpHandler handler_;
+  std::shared_ptr<Shared> shared_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  // The rest is used on the main loop only, by the accept loop. An episode of
+  // failed accepts (over once accepts work for a few seconds) or of refused
+  // connections is logged when it starts and when it is over.
+  boost::asio::steady_timer backoff_;
+  std::chrono::milliseconds backoff_delay_{0};
+  bool accept_failing_ = false;
+  uint64_t accept_failures_ = 0;
+  std::chrono::steady_clock::time_point last_accept_failure_;
+  bool refusing_ = false;
+  uint64_t refused_ = 0;
   uint16_t port_ = 0;
-  std::shared_ptr<std::atomic<int>> in_flight_ = std::make_shared<std::atomic<int>>(0);
 };
 
 }  // namespace sluice::server

@@ -5,40 +5,36 @@
 namespace sluice::sqs {
 namespace {
 
+using A = aws::Action<Sqs>;
+
 constexpr std::array kActions = {
-    Action{"AddPermission", add_permission},
-    Action{"CancelMessageMoveTask", cancel_message_move_task},
-    Action{"ChangeMessageVisibility", change_message_visibility},
-    Action{"ChangeMessageVisibilityBatch", change_message_visibility_batch},
-    Action{"CreateQueue", create_queue},
-    Action{"DeleteMessage", delete_message},
-    Action{"DeleteMessageBatch", delete_message_batch},
-    Action{"DeleteQueue", delete_queue},
-    Action{"GetQueueAttributes", get_queue_attributes},
-    Action{"GetQueueUrl", get_queue_url},
-    Action{"ListDeadLetterSourceQueues", list_dead_letter_source_queues},
-    Action{"ListMessageMoveTasks", list_message_move_tasks},
-    Action{"ListQueueTags", list_queue_tags},
-    Action{"ListQueues", list_queues},
-    Action{"PurgeQueue", purge_queue},
-    Action{"ReceiveMessage", receive_message},
-    Action{"RemovePermission", remove_permission},
-    Action{"SendMessage", send_message},
-    Action{"SendMessageBatch", send_message_batch},
-    Action{"SetQueueAttributes", set_queue_attributes},
-    Action{"StartMessageMoveTask", start_message_move_task},
-    Action{"TagQueue", tag_queue},
-    Action{"UntagQueue", untag_queue},
+    A{"AddPermission", add_permission},
+    A{"CancelMessageMoveTask", cancel_message_move_task},
+    A{"ChangeMessageVisibility", change_message_visibility},
+    A{"ChangeMessageVisibilityBatch", change_message_visibility_batch},
+    A{"CreateQueue", create_queue},
+    A{"DeleteMessage", delete_message},
+    A{"DeleteMessageBatch", delete_message_batch},
+    A{"DeleteQueue", delete_queue},
+    A{"GetQueueAttributes", get_queue_attributes},
+    A{"GetQueueUrl", get_queue_url},
+    A{"ListDeadLetterSourceQueues", list_dead_letter_source_queues},
+    A{"ListMessageMoveTasks", list_message_move_tasks},
+    A{"ListQueueTags", list_queue_tags},
+    A{"ListQueues", list_queues},
+    A{"PurgeQueue", purge_queue},
+    A{"ReceiveMessage", receive_message},
+    A{"RemovePermission", remove_permission},
+    A{"SendMessage", send_message},
+    A{"SendMessageBatch", send_message_batch},
+    A{"SetQueueAttributes", set_queue_attributes},
+    A{"StartMessageMoveTask", start_message_move_task},
+    A{"TagQueue", tag_queue},
+    A{"UntagQueue", untag_queue},
 };
 
 }  // namespace
 
-std::span<const Action> actions() { return kActions; }
-
-const Action* find_action(std::string_view name) {
-  for (const auto& a : kActions)
-    if (a.name == name) return &a;
-  return nullptr;
-}
+std::span<const aws::Action<Sqs>> actions() { return kActions; }
 
 }  // namespace sluice::sqs

@@ -1,17 +1,15 @@
-#include "runtime/queue/queue_service.h"
+#include "sidecar/aws/params.h"
 #include "sidecar/sqs/actions.h"
-#include "sidecar/sqs/wire.h"
+#include "sidecar/sqs/queue_lookup.h"
 
 namespace sluice::sqs {
 
-void add_permission(const SqsCallPtr& call) {
-  auto q = find_queue(call);
+void add_permission(Sqs& sqs, const aws::CallPtr& call) {
+  auto q = find_queue(sqs, call);
   if (!q) return;
-  const json& in = call->input();
-  auto s = call->env().queues.add_permission(q, string_or_empty(in, "Label"), string_list(in, "AWSAccountIds"),
-                                             string_list(in, "Actions"));
-  if (!s.ok()) return call->fail(s.error());
-  call->succeed();
+  const auto& in = call->input();
+  sqs.queues.add_permission(q, aws::string_or_empty(in, "Label"), aws::string_list(in, "AWSAccountIds"),
+                            aws::string_list(in, "Actions"), answer(call));
 }
 
 }  // namespace sluice::sqs

@@ -1,15 +1,13 @@
-#include "runtime/queue/queue_service.h"
 #include "sidecar/sqs/actions.h"
-#include "sidecar/sqs/wire.h"
+#include "sidecar/sqs/queue_lookup.h"
 
 namespace sluice::sqs {
 
-void delete_queue(const SqsCallPtr& call) {
-  auto q = find_queue(call);
+void delete_queue(Sqs& sqs, const aws::CallPtr& call) {
+  auto q = find_queue(sqs, call);
   if (!q) return;
-  auto s = call->env().queues.delete_queue(q->identity().account, q->name());
-  if (!s.ok()) return call->fail(s.error());
-  call->succeed();
+  const auto& id = q->identity();
+  sqs.queues.delete_queue({id.region, id.account, id.name}, /*api=*/true, answer(call));
 }
 
 }  // namespace sluice::sqs

@@ -1,39 +1,82 @@
 #include "sidecar/sqs/error_map.h"
 
-namespace sluice::sqs {
+#include <array>
 
-protocol::AwsError to_aws_error(const protocol::ServiceModel& model, const queue::Error& error) {
-  using queue::errc;
-  // Model exception shapes; errors outside the model are the common AWS errors.
-  const char* shape = nullptr;
-  switch (error.code) {
-    case errc::queue_does_not_exist: shape = "QueueDoesNotExist"; break;
-    case errc::queue_name_exists: shape = "QueueNameExists"; break;
-    case errc::queue_deleted_recently: shape = "QueueDeletedRecently"; break;
-    case errc::invalid_attribute_name: shape = "InvalidAttributeName"; break;
-    case errc::invalid_attribute_value: shape = "InvalidAttributeValue"; break;
-    case errc::invalid_message_contents: shape = "InvalidMessageContents"; break;
-    case errc::receipt_handle_is_invalid: shape = "ReceiptHandleIsInvalid"; break;
-    case errc::message_not_inflight: shape = "MessageNotInflight"; break;
-    case errc::purge_queue_in_progress: shape = "PurgeQueueInProgress"; break;
-    case errc::over_limit: shape = "OverLimit"; break;
-    case errc::too_many_entries_in_batch_request: shape = "TooManyEntriesInBatchRequest"; break;
-    case errc::empty_batch_request: shape = "EmptyBatchRequest"; break;
-    case errc::batch_entry_ids_not_distinct: shape = "BatchEntryIdsNotDistinct"; break;
-    case errc::invalid_batch_entry_id: shape = "InvalidBatchEntryId"; break;
-    case errc::batch_request_too_long: shape = "BatchRequestTooLong"; break;
-    case errc::resource_not_found: shape = "ResourceNotFoundException"; break;
-    case errc::unsupported_operation: shape = "UnsupportedOperation"; break;
-    case errc::invalid_parameter_value:
-      return protocol::invalid_parameter_value(error.message);
-    case errc::missing_parameter:
-      return {"MissingParameter", "MissingParameter", 400, true, error.message};
-    case errc::internal_error:
-      return protocol::internal_error(error.message);
-  }
+namespace sluice::sqs {
+namespace {
+
+// One row: an engine error (code, and the parameter it concerns: a name, a
+// prefix ending in '.', "*" for any, "" for none) and the SQS error it is.
+// The first matching row wins.
+struct Row {
+  errc code;
+  std::string_view field;
+  std::string_view shape;
+};
+
+constexpr std::array kRows = {
+    Row{errc::not_found, "QueueUrl", "QueueDoesNotExist"},
+    Row{errc::not_found, "QueueName", "QueueDoesNotExist"},
+    Row{errc::not_found, "SourceArn", "ResourceNotFoundException"},
+    Row{errc::not_found, "DestinationArn", "ResourceNotFoundException"},
+    Row{errc::not_found, "TaskHandle", "ResourceNotFoundException"},
+    Row{errc::not_found, "Attributes.", "InvalidAttributeName"},  // an attribute that does not exist
+    Row{errc::not_found, "AttributeNames", "InvalidAttributeName"},
+    Row{errc::not_found, "MessageSystemAttributeNames", "InvalidAttributeName"},
+    Row{errc::not_found, "*", "InvalidParameterValue"},  // an outdated receipt handle, a permission label
+    Row{errc::already_exists, "QueueName", "QueueNameExists"},
+    Row{errc::already_exists, "Entries.", "BatchEntryIdsNotDistinct"},
+    Row{errc::already_exists, "*", "InvalidParameterValue"},
+    Row{errc::invalid_argument, "QueueUrl", "InvalidAddress"},
+    Row{errc::invalid_argument, "ReceiptHandle", "ReceiptHandleIsInvalid"},
+    Row{errc::invalid_argument, "MessageBody", "InvalidMessageContents"},
+    Row{errc::invalid_argument, "Attributes.", "InvalidAttributeValue"},
+    Row{errc::invalid_argument, "Entries.", "InvalidBatchEntryId"},
+    Row{errc::invalid_argument, "*", "InvalidParameterValue"},
+    Row{errc::missing_argument, "Entries", "EmptyBatchRequest"},
+    Row{errc::missing_argument, "*", "MissingParameter"},
+    Row{errc::too_large, "Entries", "BatchRequestTooLong"},
+    Row{errc::too_large, "*", "InvalidParameterValue"},
+    Row{errc::limit_exceeded, "Entries", "TooManyEntriesInBatchRequest"},
+    Row{errc::limit_exceeded, "", "OverLimit"},  // messages in flight
+    Row{errc::limit_exceeded, "*", "InvalidParameterValue"},
+    Row{errc::state_conflict, "QueueName", "QueueDeletedRecently"},
+    Row{errc::state_conflict, "QueueUrl", "PurgeQueueInProgress"},
+    Row{errc::state_conflict, "ReceiptHandle", "MessageNotInflight"},
+    Row{errc::state_conflict, "*", "UnsupportedOperation"},  // a move task already running, or not running
+    Row{errc::throttled, "*", "RequestThrottled"},
+    Row{errc::expired, "*", "InvalidParameterValue"},
+    Row{errc::unsupported, "*", "UnsupportedOperation"},
+    Row{errc::storage_failure, "*", "InternalFailure"},
+};
+
+bool matches(std::string_view pattern, std::string_view field) {
+  if (pattern == "*") return true;
+  if (!pattern.empty() && pattern.back() == '.') return field.substr(0, pattern.size()) == pattern;
+  return pattern == field;
+}
+
+}  // namespace
+
+std::string_view error_shape(const Error& error) {
+  for (const auto& row : kRows)
+    if (row.code == error.code && matches(row.field, error.field)) return row.shape;
+  return "InternalFailure";
+}
+
+protocol::AwsError to_aws_error(const protocol::ServiceModel& model, const Error& error) {
+  const std::string shape(error_shape(error));
+  std::string message = error.message;
+  // AWS's form for a refused value: "Value <v> for parameter <name> is invalid. Reason: <why>".
+  if (error.value && shape == "InvalidParameterValue")
+    message = "Value " + *error.value + " for parameter " + error.field + " is invalid. Reason: " + error.message;
+  // The common errors of every query service are not in the model.
+  if (shape == "InvalidParameterValue") return protocol::invalid_parameter_value(std::move(message));
+  if (shape == "MissingParameter") return {shape, shape, 400, true, std::move(message)};
+  if (shape == "InternalFailure") return protocol::internal_error(std::move(message));
   const protocol::ErrorInfo* info = model.error(shape);
-  if (!info) return protocol::internal_error("unmapped error " + std::string(shape) + ": " + error.message);
-  return {shape, info->code, info->status, info->sender, error.message};
+  if (!info) return protocol::internal_error("unmapped error " + shape + ": " + message);
+  return {shape, info->code, info->status, info->sender, std::move(message)};
 }
 
 }  // namespace sluice::sqs

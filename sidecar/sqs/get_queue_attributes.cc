@@ -1,11 +1,14 @@
-#include "runtime/queue/queue_service.h"
+#include <algorithm>
+
+#include "runtime/queue/attributes.h"
+#include "sidecar/aws/params.h"
 #include "sidecar/sqs/actions.h"
-#include "sidecar/sqs/wire.h"
+#include "sidecar/sqs/queue_lookup.h"
 
 namespace sluice::sqs {
 
-void get_queue_attributes(const SqsCallPtr& call) {
-  auto q = find_queue(call);
+void get_queue_attributes(Sqs& sqs, const aws::CallPtr& call) {
+  auto q = find_queue(sqs, call);
   if (!q) return;
   std::vector<std::pair<std::string, std::string>> all = queue::render_attributes(q->attributes());
   auto counts = q->counts();
@@ -16,22 +19,20 @@ void get_queue_attributes(const SqsCallPtr& call) {
   all.emplace_back("LastModifiedTimestamp", std::to_string(q->modified_ms() / 1000));
   all.emplace_back("QueueArn", q->arn());
 
-  auto names = string_list(call->input(), "AttributeNames");
+  auto names = aws::string_list(call->input(), "AttributeNames");
   const bool everything = std::find(names.begin(), names.end(), "All") != names.end();
-  json out = json::object();
   for (const auto& name : names) {
     if (name == "All") continue;
-    auto known = std::find_if(all.begin(), all.end(), [&](auto& p) { return p.first == name; });
-    if (known != all.end()) continue;
+    if (std::find_if(all.begin(), all.end(), [&](auto& p) { return p.first == name; }) != all.end()) continue;
     // A real attribute that is unset on this queue (a policy, a FIFO setting) is
     // simply not returned; anything else is an error.
     if (!queue::find_attribute(name))
-      return call->fail(protocol::AwsError{"InvalidAttributeName", "InvalidAttributeName", 400, true,
-                                           "Unknown Attribute " + name + "."});
+      return call->fail(fail(errc::not_found, "AttributeNames", "Unknown Attribute " + name + ".").error);
   }
-  json attrs = json::object();
+  nlohmann::json attrs = nlohmann::json::object();
   for (const auto& [name, value] : all)
     if (everything || std::find(names.begin(), names.end(), name) != names.end()) attrs[name] = value;
+  nlohmann::json out = nlohmann::json::object();
   if (!attrs.empty()) out["Attributes"] = std::move(attrs);
   call->succeed(out);
 }

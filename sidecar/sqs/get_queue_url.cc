@@ -1,16 +1,17 @@
-#include "runtime/queue/queue_service.h"
+#include "sidecar/aws/params.h"
 #include "sidecar/sqs/actions.h"
-#include "sidecar/sqs/wire.h"
+#include "sidecar/sqs/queue_lookup.h"
 
 namespace sluice::sqs {
 
-void get_queue_url(const SqsCallPtr& call) {
-  const json& in = call->input();
-  std::string account = string_or_empty(in, "QueueOwnerAWSAccountId");
-  if (account.empty()) account = call->caller().account;
-  auto q = call->env().queues.find(account, string_or_empty(in, "QueueName"));
-  if (!q) return call->fail(queue::Error{queue::errc::queue_does_not_exist, "The specified queue does not exist."});
-  call->succeed({{"QueueUrl", queue_url(call->caller(), *q)}});
+void get_queue_url(Sqs& sqs, const aws::CallPtr& call) {
+  const auto& in = call->input();
+  const auto& ctx = call->context();
+  std::string account = aws::string_or_empty(in, "QueueOwnerAWSAccountId");
+  if (account.empty()) account = ctx.account;
+  auto q = sqs.queues.find(ctx.region, account, aws::string_or_empty(in, "QueueName"));
+  if (!q) return call->fail(queue::no_such_queue("QueueName").error);
+  call->succeed({{"QueueUrl", queue_url(ctx, *q)}});
 }
 
 }  // namespace sluice::sqs

@@ -1,15 +1,12 @@
 #include "sidecar/sqs/actions.h"
-#include "sidecar/sqs/wire.h"
+#include "sidecar/sqs/queue_lookup.h"
 
 namespace sluice::sqs {
 
-void purge_queue(const SqsCallPtr& call) {
-  auto q = find_queue(call);
+void purge_queue(Sqs& sqs, const aws::CallPtr& call) {
+  auto q = find_queue(sqs, call);
   if (!q) return;
-  q->purge([call](queue::Status s) {
-    if (!s.ok()) return call->fail(s.error());
-    call->succeed();
-  });
+  q->purge(answer(call));
 }
 
 }  // namespace sluice::sqs

@@ -1,15 +1,13 @@
-#include "runtime/queue/queue_service.h"
+#include "sidecar/aws/params.h"
 #include "sidecar/sqs/actions.h"
-#include "sidecar/sqs/wire.h"
+#include "sidecar/sqs/queue_lookup.h"
 
 namespace sluice::sqs {
 
-void remove_permission(const SqsCallPtr& call) {
-  auto q = find_queue(call);
+void remove_permission(Sqs& sqs, const aws::CallPtr& call) {
+  auto q = find_queue(sqs, call);
   if (!q) return;
-  auto s = call->env().queues.remove_permission(q, string_or_empty(call->input(), "Label"));
-  if (!s.ok()) return call->fail(s.error());
-  call->succeed();
+  sqs.queues.remove_permission(q, aws::string_or_empty(call->input(), "Label"), answer(call));
 }
 
 }  // namespace sluice::sqs

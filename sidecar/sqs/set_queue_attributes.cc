@@ -1,15 +1,13 @@
-#include "runtime/queue/queue_service.h"
+#include "sidecar/aws/params.h"
 #include "sidecar/sqs/actions.h"
-#include "sidecar/sqs/wire.h"
+#include "sidecar/sqs/queue_lookup.h"
 
 namespace sluice::sqs {
 
-void set_queue_attributes(const SqsCallPtr& call) {
-  auto q = find_queue(call);
+void set_queue_attributes(Sqs& sqs, const aws::CallPtr& call) {
+  auto q = find_queue(sqs, call);
   if (!q) return;
-  auto s = call->env().queues.set_attributes(q, string_map(call->input(), "Attributes"));
-  if (!s.ok()) return call->fail(s.error());
-  call->succeed();
+  sqs.queues.set_attributes(q, aws::string_map(call->input(), "Attributes"), answer(call));
 }
 
 }  // namespace sluice::sqs

@@ -1,15 +1,13 @@
-#include "runtime/queue/queue_service.h"
+#include "sidecar/aws/params.h"
 #include "sidecar/sqs/actions.h"
-#include "sidecar/sqs/wire.h"
+#include "sidecar/sqs/queue_lookup.h"
 
 namespace sluice::sqs {
 
-void tag_queue(const SqsCallPtr& call) {
-  auto q = find_queue(call);
+void tag_queue(Sqs& sqs, const aws::CallPtr& call) {
+  auto q = find_queue(sqs, call);
   if (!q) return;
-  auto s = call->env().queues.tag_queue(q, string_map(call->input(), "Tags"));
-  if (!s.ok()) return call->fail(s.error());
-  call->succeed();
+  sqs.queues.tag_queue(q, aws::string_map(call->input(), "Tags"), answer(call));
 }
 
 }  // namespace sluice::sqs

@@ -1,15 +1,13 @@
-#include "runtime/queue/queue_service.h"
+#include "sidecar/aws/params.h"
 #include "sidecar/sqs/actions.h"
-#include "sidecar/sqs/wire.h"
+#include "sidecar/sqs/queue_lookup.h"
 
 namespace sluice::sqs {
 
-void untag_queue(const SqsCallPtr& call) {
-  auto q = find_queue(call);
+void untag_queue(Sqs& sqs, const aws::CallPtr& call) {
+  auto q = find_queue(sqs, call);
   if (!q) return;
-  auto s = call->env().queues.untag_queue(q, string_list(call->input(), "TagKeys"));
-  if (!s.ok()) return call->fail(s.error());
-  call->succeed();
+  sqs.queues.untag_queue(q, aws::string_list(call->input(), "TagKeys"), answer(call));
 }
 
 }  // namespace sluice::sqs

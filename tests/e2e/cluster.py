@@ -127,10 +127,10 @@ def _insecure():
 
 
 class Operator:
-    def __init__(self, workdir, kubeconfig, runtime_admin_urls, extra=(), name="operator", depth_refresh=1,
+    def __init__(self, workdir, kubeconfig, runtime_admin_urls, extra=(), name="operator", status_refresh=1,
                  resync=30):
         self.args = [binary("SLUICE_OPERATOR", "operator/sluice-operator"), "--kubeconfig", kubeconfig,
-                     "--metrics-port", "0", "--depth-refresh", str(depth_refresh), "--watch-timeout", "20",
+                     "--metrics-port", "0", "--status-refresh", str(status_refresh), "--watch-timeout", "20",
                      "--resync", str(resync), *[a for url in runtime_admin_urls for a in ("--runtime-url", url)],
                      *extra]
         self.log_path = os.path.join(workdir, name + ".log")

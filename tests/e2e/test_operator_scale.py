@@ -40,7 +40,7 @@ class OperatorScaleTest(unittest.TestCase):
     def test_many_queues_become_ready_quickly_and_stay_quiet(self):
         # A depth refresh far longer than the test: steady state means no writes at all.
         self.operator = cluster.Operator(self.workdir, self.api.kubeconfig, [self.sidecar.admin],
-                                         depth_refresh=300, resync=600)
+                                         status_refresh=300, resync=600)
         self.api.kubectl("apply", "-f", "-", input=cluster.namespace_yaml("scale"))
         manifest = "\n".join(cluster.queue_yaml(f"q{i:04d}", "scale", {"visibilityTimeout": 30 + i % 60})
                                     for i in range(QUEUES))

@@ -46,7 +46,7 @@ class ChartTest(unittest.TestCase):
             "--leader-election-id", "sluice-operator",
             "--runtime-service", "sluice-runtime", "--runtime-namespace", "sluice-system",
             "--runtime-admin-port", "admin", "--metrics-port", "8080",
-            "--workers", "4", "--depth-refresh", "15"])
+            "--workers", "4", "--status-refresh", "15"])
         self.assertEqual(c["livenessProbe"]["httpGet"], {"path": "/healthz", "port": "metrics"})
         self.assertEqual(c["readinessProbe"]["httpGet"], {"path": "/readyz", "port": "metrics"})
         self.assertEqual(c["ports"], [{"name": "metrics", "containerPort": 8080}])
@@ -121,7 +121,7 @@ class ChartTest(unittest.TestCase):
         self.assertEqual(c["imagePullPolicy"], "Always")
         self.assertEqual(arg_value(c["args"], "--namespace"), "shop")
         self.assertEqual(arg_value(c["args"], "--workers"), "8")
-        self.assertEqual(arg_value(c["args"], "--depth-refresh"), "5")
+        self.assertEqual(arg_value(c["args"], "--status-refresh"), "5")
         self.assertEqual(c["args"][-2:], ["--unreachable-grace", "120"])
         self.assertEqual(c["securityContext"]["runAsUser"], 10001)
         pod = d["spec"]["template"]["spec"]
@@ -183,6 +183,11 @@ class ChartTest(unittest.TestCase):
             self.assertEqual("$(POD_NAME)" in url, per_pod, (advertise, replicas, url))
             self.assertEqual("env" in c, per_pod)
 
+    def test_former_depth_refresh_value_still_works(self):
+        # operator.depthRefreshSeconds was the value's name before statusRefreshSeconds.
+        d = find(render("--set", "operator.depthRefreshSeconds=7"), "Deployment", "sluice-operator")
+        self.assertEqual(arg_value(container(d)["args"], "--status-refresh"), "7")
+
     def test_persistence_off_uses_an_empty_dir(self):
         s = find(render("--set", "runtime.persistence.enabled=false"), "StatefulSet", "sluice-runtime")
         self.assertNotIn("volumeClaimTemplates", s["spec"])
@@ -243,9 +248,10 @@ class ChartTest(unittest.TestCase):
         exprs = [t["expr"] for p in dash["panels"] for t in p["targets"]]
         used = {re.sub(r"_(bucket|sum|count)$", "", m) for e in exprs for m in re.findall(r"\bsluice_[a-z_]+", e)}
         sources = ""
-        for pattern in ("sidecar/metrics/*.cc", "operator/*.cc", "operator/controllers/*.cc"):
+        for pattern in ("sidecar/metrics/*.cc", "sidecar/*/*_metrics.cc", "operator/*.cc", "operator/*/*.cc"):
             for path in glob.glob(os.path.join(chart.REPO, pattern)):
-                sources += open(path).read()
+                with open(path) as f:
+                    sources += f.read()
         for name in sorted(used):
             self.assertIn(f'"{name}"', sources, f"dashboard metric {name} is not exported by the code")
         for want in ("sluice_sqs_approximate_number_of_messages_visible",

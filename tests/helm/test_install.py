@@ -322,7 +322,7 @@ class InstallTest(unittest.TestCase):
         # -- upgrade: two runtime pods, each advertising itself; one watched namespace -------------
         self.helm("upgrade", RELEASE, chart.CHART, "-n", NS, "--wait", "--timeout", "60s",
                   "--set", "runtime.replicas=2", "--set", "operator.watchNamespace=shop",
-                  "--set", "operator.workers=2", "--set", "operator.depthRefreshSeconds=5")
+                  "--set", "operator.workers=2", "--set", "operator.statusRefreshSeconds=5")
         docs = self.manifest()
         self.assertEqual({d["kind"] for d in docs} & {"ClusterRole", "ClusterRoleBinding"}, set(),
                          "helm upgrade removed the ClusterRole")

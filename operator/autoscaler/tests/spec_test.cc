@@ -2,10 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
+#include "operator/kinds.h"
+
 namespace sluice::autoscaler {
 namespace {
 
 using json = nlohmann::json;
+
+Spec parse_spec(const json& spec, std::vector<SpecError>& errors) {
+  return autoscaler::parse_spec(operator_kinds::workerautoscaler(), spec, errors);
+}
 
 TEST(AutoscalerSpec, TheDocumentedExampleParses) {
   json spec = json::parse(R"({
@@ -25,6 +33,9 @@ TEST(AutoscalerSpec, TheDocumentedExampleParses) {
   EXPECT_EQ(s.max_replicas, 20);
   ASSERT_EQ(s.triggers.size(), 1u);
   EXPECT_EQ(s.triggers[0].target_backlog_per_replica, 100);
+  EXPECT_EQ(s.triggers[0].source, "queue");
+  EXPECT_EQ(s.triggers[0].name, "resize-jobs");
+  EXPECT_EQ(s.triggers[0].options.value("includeInFlight", false), true);
   EXPECT_EQ(s.behavior.scale_up.pods_per_period, 4);
   EXPECT_FALSE(s.behavior.scale_down.pods_per_period);
   EXPECT_EQ(s.behavior.scale_down.percent_per_period, 100);
@@ -47,9 +58,32 @@ TEST(AutoscalerSpec, ErrorsNameTheirFields) {
   std::set<std::string> fields;
   for (auto& e : errors) fields.insert(e.field);
   EXPECT_TRUE(fields.count("spec.scaleTargetRef.name"));
-  EXPECT_TRUE(fields.count("spec.minReplicas"));
   EXPECT_TRUE(fields.count("spec.triggers[0].queue.targetBacklogPerReplica"));
   EXPECT_TRUE(fields.count("spec.behavior.pollingIntervalSeconds"));
+  // Rules between fields are checked once every field is well-formed.
+  errors.clear();
+  parse_spec(json::parse(R"({"scaleTargetRef": {"name": "w"}, "minReplicas": 5, "maxReplicas": 2,
+      "triggers": [{"queue": {"name": "q", "targetBacklogPerReplica": 5}}]})"), errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "spec.minReplicas");
+  errors.clear();
+  parse_spec(json::parse(R"({"scaleTargetRef": {"name": "w"}, "maxReplicas": 2, "triggers": []})"), errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "spec.triggers");
+  errors.clear();
+  parse_spec(json::parse(R"({"scaleTargetRef": {"name": "w"}, "maxReplicas": 2, "triggers": [{"stream": {}}]})"), errors);
+  EXPECT_FALSE(errors.empty()) << "a trigger kind this operator does not know";
+}
+
+TEST(AutoscalerSpec, NamingAPolicyReplacesTheDefaults) {
+  std::vector<SpecError> errors;
+  Spec s = parse_spec(json::parse(R"({"scaleTargetRef": {"name": "w"}, "maxReplicas": 5,
+      "triggers": [{"queue": {"name": "q", "targetBacklogPerReplica": 5}}],
+      "behavior": {"scaleUp": {"podsPerPeriod": 2}}})"), errors);
+  ASSERT_TRUE(errors.empty()) << resource::describe(errors);
+  EXPECT_EQ(s.behavior.scale_up.pods_per_period, 2);
+  EXPECT_FALSE(s.behavior.scale_up.percent_per_period);
+  EXPECT_EQ(s.behavior.scale_down.percent_per_period, 100) << "untouched";
 }
 
 }  // namespace

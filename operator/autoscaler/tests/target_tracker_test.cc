@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "operator/queue/queue_trigger.h"
+
 #include <random>
 
 namespace sluice::autoscaler {
@@ -18,11 +20,17 @@ Spec spec_with(int min, int max, double target = 100) {
   s.target.name = "worker";
   s.min_replicas = min;
   s.max_replicas = max;
-  QueueTrigger t;
-  t.queue = "jobs";
+  Trigger t;
+  t.source = "queue";
+  t.name = "jobs";
   t.target_backlog_per_replica = target;
   s.triggers.push_back(t);
   return s;
+}
+
+// What the queue trigger reads from a queue of this depth.
+Reading depth(const Trigger& t, uint64_t visible, uint64_t in_flight = 0, uint64_t delayed = 0) {
+  return queue_trigger::reading({visible, in_flight, delayed}, t.options);
 }
 
 // A deployment whose pods become ready at once, polled every 15 s.
@@ -32,7 +40,7 @@ class Sim {
 
   Decision poll(uint64_t visible, uint64_t in_flight = 0, uint64_t delayed = 0) {
     now_ += kPoll;
-    Observation o{now_, replicas_, replicas_, {QueueDepth{visible, in_flight, delayed}}};
+    Observation o{now_, replicas_, replicas_, {depth(spec_.triggers[0], visible, in_flight, delayed)}};
     Decision d = tracker_.decide(spec_, o);
     replicas_ = d.desired;
     return d;
@@ -102,7 +110,7 @@ TEST(TargetTracker, ARestartedTrackerDoesNotScaleInOnItsFirstRead) {
   // window starts with the replicas found, so one low, noisy read changes nothing.
   auto spec = spec_with(1, 50);
   TargetTracker fresh(0);
-  auto d = fresh.decide(spec, {15'000, 12, 12, {QueueDepth{900, 0, 0}}});
+  auto d = fresh.decide(spec, {15'000, 12, 12, {depth(spec.triggers[0], 900)}});
   EXPECT_EQ(d.desired, 12);
 }
 
@@ -165,7 +173,7 @@ TEST(TargetTracker, BurstThenSilenceGoesToOneThenZeroAfterTheCooldown) {
 
 TEST(TargetTracker, InFlightMessagesKeepTheLastReplicaAlive) {
   auto spec = spec_with(0, 5);
-  spec.triggers[0].include_in_flight = false;  // even when not counted as backlog
+  spec.triggers[0].options["includeInFlight"] = false;  // even when not counted as backlog
   spec.behavior.scale_to_zero_cooldown_seconds = 60;
   Sim sim(spec, 1);
   for (int i = 0; i < 20; ++i) EXPECT_EQ(sim.poll(0, /*in_flight=*/3).desired, 1) << i;
@@ -207,7 +215,7 @@ TEST(TargetTracker, ReadyReplicasAreTheCapacityTheToleranceUses) {
   Spec spec = spec_with(1, 50);
   TargetTracker tracker(0);
   // 10 replicas requested, only 5 ready: 1000 messages are 2x the target per ready replica.
-  Observation o{15'000, 10, 5, {QueueDepth{1000, 0, 0}}};
+  Observation o{15'000, 10, 5, {depth(spec.triggers[0], 1000)}};
   auto d = tracker.decide(spec, o);
   EXPECT_EQ(d.backlog_per_replica, 200);
   EXPECT_EQ(d.desired, 10);  // ceil(1000 / 100): no scale-down because pods are still starting
@@ -215,12 +223,13 @@ TEST(TargetTracker, ReadyReplicasAreTheCapacityTheToleranceUses) {
 
 TEST(TargetTracker, SeveralTriggersTheLargestWins) {
   Spec spec = spec_with(1, 50);
-  QueueTrigger second;
-  second.queue = "other";
+  Trigger second;
+  second.source = "queue";
+  second.name = "other";
   second.target_backlog_per_replica = 10;
   spec.triggers.push_back(second);
   TargetTracker tracker(0);
-  Observation o{15'000, 1, 1, {QueueDepth{100, 0, 0}, QueueDepth{40, 0, 0}}};
+  Observation o{15'000, 1, 1, {depth(spec.triggers[0], 100), depth(second, 40)}};
   auto d = tracker.decide(spec, o);
   EXPECT_EQ(d.desired, 4);  // second trigger: ceil(40/10) = 4 > 1
   EXPECT_EQ(d.backlog, 40);
@@ -229,10 +238,10 @@ TEST(TargetTracker, SeveralTriggersTheLargestWins) {
 TEST(TargetTracker, DelayedMessagesCountOnlyWhenAsked) {
   Spec spec = spec_with(1, 50);
   TargetTracker a(0);
-  EXPECT_EQ(a.decide(spec, {15'000, 1, 1, {QueueDepth{0, 0, 500}}}).desired, 1);
-  spec.triggers[0].include_delayed = true;
+  EXPECT_EQ(a.decide(spec, {15'000, 1, 1, {depth(spec.triggers[0], 0, 0, 500)}}).desired, 1);
+  spec.triggers[0].options["includeDelayed"] = true;
   TargetTracker b(0);
-  EXPECT_EQ(b.decide(spec, {15'000, 1, 1, {QueueDepth{0, 0, 500}}}).desired, 5);
+  EXPECT_EQ(b.decide(spec, {15'000, 1, 1, {depth(spec.triggers[0], 0, 0, 500)}}).desired, 5);
 }
 
 TEST(HpaFormula, CannotLeaveZero) {

@@ -31,7 +31,7 @@ TEST(Attributes, IntegerBoundsAreInclusiveAndEnforced) {
     EXPECT_TRUE(apply_attributes(a, {{b.name, std::to_string(b.max)}}, true).ok());
     auto low = apply_attributes(a, {{b.name, std::to_string(b.min - 1)}}, true);
     ASSERT_FALSE(low.ok());
-    EXPECT_EQ(low.error().code, errc::invalid_attribute_value);
+    EXPECT_EQ(low.error().code, errc::invalid_argument);
     EXPECT_FALSE(apply_attributes(a, {{b.name, std::to_string(b.max + 1)}}, true).ok());
     EXPECT_FALSE(apply_attributes(a, {{b.name, "ten"}}, true).ok());
     const AttributeDef* def = find_attribute(b.name);
@@ -71,7 +71,7 @@ TEST(Attributes, RedrivePolicyAcceptsStringOrNumberCountsAndRendersNumbers) {
 TEST(Attributes, FifoAttributesExistOnlyOnFifoQueues) {
   QueueAttributes standard;
   EXPECT_EQ(apply_attributes(standard, {{"ContentBasedDeduplication", "true"}}, true).error().code,
-            errc::invalid_attribute_name);
+            errc::not_found);
   QueueAttributes fifo;
   ASSERT_TRUE(apply_attributes(fifo, {{"ContentBasedDeduplication", "true"}, {"FifoQueue", "true"}}, true).ok());
   EXPECT_TRUE(fifo.content_based_deduplication);

@@ -40,23 +40,23 @@ TEST_F(DeadLetterTest, MessageMovesAfterMaxReceiveCount) {
 }
 
 TEST_F(DeadLetterTest, RedrivePolicyNeedsAnExistingQueueOfTheSameType) {
-  auto missing = service->create_queue(kAccount, "a", {{"RedrivePolicy", redrive("nope", 3)}}, {});
+  auto missing = create_queue(kAccount, "a", {{"RedrivePolicy", redrive("nope", 3)}}, {});
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error().code, errc::invalid_parameter_value);
+  EXPECT_EQ(missing.error().code, errc::invalid_argument);
   create("ff.fifo", {{"FifoQueue", "true"}});
-  auto mixed = service->create_queue(kAccount, "b", {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + arn("ff.fifo") + "\",\"maxReceiveCount\":2}"}}, {});
+  auto mixed = create_queue(kAccount, "b", {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + arn("ff.fifo") + "\",\"maxReceiveCount\":2}"}}, {});
   EXPECT_FALSE(mixed.ok());
-  auto range = service->create_queue(kAccount, "c", {{"RedrivePolicy", redrive("ff.fifo", 1001)}}, {});
-  EXPECT_EQ(range.error().code, errc::invalid_parameter_value);
+  auto range = create_queue(kAccount, "c", {{"RedrivePolicy", redrive("ff.fifo", 1001)}}, {});
+  EXPECT_EQ(range.error().code, errc::invalid_argument);
 }
 
 TEST_F(DeadLetterTest, RedriveAllowPolicyRestrictsSources) {
   create("closed", {{"RedriveAllowPolicy", "{\"redrivePermission\":\"denyAll\"}"}});
-  EXPECT_FALSE(service->create_queue(kAccount, "src", {{"RedrivePolicy", redrive("closed", 2)}}, {}).ok());
+  EXPECT_FALSE(create_queue(kAccount, "src", {{"RedrivePolicy", redrive("closed", 2)}}, {}).ok());
   create("picky", {{"RedriveAllowPolicy", "{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":[\"" + arn("good") + "\"]}"}});
-  EXPECT_TRUE(service->create_queue(kAccount, "good", {{"RedrivePolicy", redrive("picky", 2)}}, {}).ok());
-  EXPECT_FALSE(service->create_queue(kAccount, "bad", {{"RedrivePolicy", redrive("picky", 2)}}, {}).ok());
-  EXPECT_FALSE(service->create_queue(kAccount, "x", {{"RedriveAllowPolicy", "{\"redrivePermission\":\"byQueue\"}"}}, {}).ok());
+  EXPECT_TRUE(create_queue(kAccount, "good", {{"RedrivePolicy", redrive("picky", 2)}}, {}).ok());
+  EXPECT_FALSE(create_queue(kAccount, "bad", {{"RedrivePolicy", redrive("picky", 2)}}, {}).ok());
+  EXPECT_FALSE(create_queue(kAccount, "x", {{"RedriveAllowPolicy", "{\"redrivePermission\":\"byQueue\"}"}}, {}).ok());
 }
 
 TEST_F(DeadLetterTest, ListsSourceQueuesOfADeadLetterQueue) {
@@ -98,7 +98,7 @@ TEST_F(DeadLetterTest, MoveTaskReturnsEachMessageToTheQueueItCameFrom) {
   auto tasks = service->list_message_move_tasks(arn("dlq"), 10);
   ASSERT_TRUE(tasks.ok());
   ASSERT_EQ(tasks->size(), 1u);
-  EXPECT_EQ(tasks->at(0).status, "COMPLETED");
+  EXPECT_EQ(tasks->at(0).status, MoveTaskStatus::completed);
   EXPECT_EQ(tasks->at(0).moved, 2u);
   EXPECT_EQ(tasks->at(0).to_move, 2u);
   EXPECT_TRUE(tasks->at(0).task_handle.empty());
@@ -113,7 +113,7 @@ TEST_F(DeadLetterTest, MoveTaskToADestinationIsRateLimitedAndCancellable) {
   for (int round = 0; round < 10; ++round) send_all(dlq, batch);  // 100 messages
   auto handle = service->start_message_move_task(arn("dlq"), arn("dest"), 20);
   ASSERT_TRUE(handle.ok());
-  EXPECT_EQ(service->start_message_move_task(arn("dlq"), "", std::nullopt).error().code, errc::unsupported_operation);
+  EXPECT_EQ(service->start_message_move_task(arn("dlq"), "", std::nullopt).error().code, errc::state_conflict);
   scheduler.advance(1000);
   // 20 per second, moved in 100 ms slices.
   EXPECT_NEAR(double(dest->counts().visible), 20.0, 2.0);
@@ -124,17 +124,17 @@ TEST_F(DeadLetterTest, MoveTaskToADestinationIsRateLimitedAndCancellable) {
   EXPECT_LT(moved, 30u);
   EXPECT_EQ(moved + dlq->counts().visible, 100u);
   auto tasks = service->list_message_move_tasks(arn("dlq"), 1);
-  EXPECT_EQ(tasks->at(0).status, "CANCELLED");
-  EXPECT_EQ(service->cancel_message_move_task(*handle).error().code, errc::unsupported_operation);
+  EXPECT_EQ(tasks->at(0).status, MoveTaskStatus::cancelled);
+  EXPECT_EQ(service->cancel_message_move_task(*handle).error().code, errc::state_conflict);
 }
 
 TEST_F(DeadLetterTest, MoveTaskNeedsADeadLetterSource) {
   create("plain");
   EXPECT_EQ(service->start_message_move_task(arn("plain"), "", std::nullopt).error().code,
-            errc::invalid_parameter_value);
+            errc::invalid_argument);
   EXPECT_EQ(service->start_message_move_task(arn("missing"), "", std::nullopt).error().code,
-            errc::resource_not_found);
-  EXPECT_EQ(service->cancel_message_move_task("garbage").error().code, errc::resource_not_found);
+            errc::not_found);
+  EXPECT_EQ(service->cancel_message_move_task("garbage").error().code, errc::not_found);
 }
 
 }  // namespace

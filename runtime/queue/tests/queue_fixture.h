@@ -15,6 +15,19 @@
 namespace sluice::queue::testing {
 
 inline constexpr const char* kAccount = "000000000000";
+inline constexpr const char* kRegion = "us-east-1";
+
+// Waits for a control-plane callback: with in-memory stores and the manual
+// scheduler, every control operation completes within run_pending().
+template <class R>
+R await(sluice::testing::ManualScheduler& scheduler, const std::function<void(std::function<void(R)>)>& start) {
+  std::optional<R> out;
+  start([&](R r) { out.emplace(std::move(r)); });
+  scheduler.run_pending();
+  EXPECT_TRUE(out.has_value()) << "the operation did not complete";
+  if (!out) return R(fail(errc::storage_failure, "", "did not complete"));
+  return std::move(*out);
+}
 
 class QueueFixture : public ::testing::Test {
  protected:
@@ -25,8 +38,47 @@ class QueueFixture : public ::testing::Test {
   std::unique_ptr<QueueService> service =
       std::make_unique<QueueService>(QueueServiceOptions{}, durable, memory, clock, scheduler);
 
+  static QueueKey key(const std::string& account, const std::string& name, const std::string& region = kRegion) {
+    return QueueKey{region, account, name};
+  }
+
+  // Synchronous forms of the service's control plane.
+  Result<QueuePtr> create_queue(const std::string& account, const std::string& name, const StringPairs& attributes,
+                                const StringPairs& tags, const std::string& region = kRegion) {
+    return await<Result<QueuePtr>>(
+        scheduler, [&](auto done) { service->create_queue(key(account, name, region), attributes, tags, done); });
+  }
+  Result<QueuePtr> apply_queue(const std::string& account, const std::string& name, const QueueAttributes& attributes,
+                               const StringPairs& tags) {
+    return await<Result<QueuePtr>>(
+        scheduler, [&](auto done) { service->apply_queue(key(account, name), attributes, tags, done); });
+  }
+  Status delete_queue(const std::string& account, const std::string& name, bool api = true) {
+    return await<Status>(scheduler, [&](auto done) { service->delete_queue(key(account, name), api, done); });
+  }
+  Status set_attributes(const QueuePtr& q, const StringPairs& attributes) {
+    return await<Status>(scheduler, [&](auto done) { service->set_attributes(q, attributes, done); });
+  }
+  Status tag_queue(const QueuePtr& q, const StringPairs& tags) {
+    return await<Status>(scheduler, [&](auto done) { service->tag_queue(q, tags, done); });
+  }
+  Status untag_queue(const QueuePtr& q, const std::vector<std::string>& keys) {
+    return await<Status>(scheduler, [&](auto done) { service->untag_queue(q, keys, done); });
+  }
+  Status add_permission(const QueuePtr& q, const std::string& label, const std::vector<std::string>& accounts,
+                        const std::vector<std::string>& actions) {
+    return await<Status>(scheduler, [&](auto done) { service->add_permission(q, label, accounts, actions, done); });
+  }
+  Status remove_permission(const QueuePtr& q, const std::string& label) {
+    return await<Status>(scheduler, [&](auto done) { service->remove_permission(q, label, done); });
+  }
+  Result<QueuePage> list_queues(const std::string& account, const std::string& prefix, std::optional<int> max,
+                                const std::string& token) {
+    return service->list_queues(kRegion, account, prefix, max, token);
+  }
+
   QueuePtr create(const std::string& name, StringPairs attributes = {}) {
-    auto q = service->create_queue(kAccount, name, attributes, {});
+    auto q = create_queue(kAccount, name, attributes, {});
     EXPECT_TRUE(q.ok()) << (q.ok() ? "" : q.error().message);
     return q.ok() ? *q : nullptr;
   }
@@ -34,7 +86,7 @@ class QueueFixture : public ::testing::Test {
   static SendEntry entry(std::string body, std::string group = {}, std::string dedup = {}) {
     SendEntry e;
     e.body = std::move(body);
-    e.group_id = std::move(group);
+    if (!group.empty()) e.group_id = std::move(group);
     e.deduplication_id = std::move(dedup);
     e.sender_id = "AIDAEXAMPLE";
     return e;

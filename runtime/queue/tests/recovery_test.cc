@@ -49,12 +49,26 @@ class RecoveryTest : public ::testing::Test {
     start();
   }
 
-  QueuePtr q(const std::string& name) { return service_->find(kAccount, name); }
+  QueuePtr q(const std::string& name) { return service_->find("us-east-1", kAccount, name); }
+
+  // The control plane answers from the store's committer thread: wait for it.
+  Result<QueuePtr> create_queue(const std::string& account, const std::string& name, const StringPairs& attributes,
+                                const StringPairs& tags) {
+    std::promise<Result<QueuePtr>> p;
+    service_->create_queue({"us-east-1", account, name}, attributes, tags, [&](auto r) { p.set_value(std::move(r)); });
+    return p.get_future().get();
+  }
+  Result<QueuePtr> apply_queue(const std::string& account, const std::string& name, const QueueAttributes& attrs,
+                               const StringPairs& tags) {
+    std::promise<Result<QueuePtr>> p;
+    service_->apply_queue({"us-east-1", account, name}, attrs, tags, [&](auto r) { p.set_value(std::move(r)); });
+    return p.get_future().get();
+  }
 
   SendOutcome send(const QueuePtr& queue, std::string body, std::string group = {}, std::string dedup = {}) {
     SendEntry e;
     e.body = std::move(body);
-    e.group_id = std::move(group);
+    if (!group.empty()) e.group_id = std::move(group);
     e.deduplication_id = std::move(dedup);
     std::promise<std::vector<Result<SendOutcome>>> p;
     auto f = p.get_future();
@@ -90,7 +104,7 @@ class RecoveryTest : public ::testing::Test {
 };
 
 TEST_F(RecoveryTest, QueuesKeepTheirAttributesAndTags) {
-  ASSERT_TRUE(service_->create_queue(kAccount, "orders", {{"VisibilityTimeout", "45"}}, {{"team", "shop"}}).ok());
+  ASSERT_TRUE(create_queue(kAccount, "orders", {{"VisibilityTimeout", "45"}}, {{"team", "shop"}}).ok());
   restart();
   auto orders = q("orders");
   ASSERT_TRUE(orders);
@@ -99,7 +113,7 @@ TEST_F(RecoveryTest, QueuesKeepTheirAttributesAndTags) {
 }
 
 TEST_F(RecoveryTest, MessagesSurviveInTheStateTheyWereIn) {
-  auto orders = *service_->create_queue(kAccount, "orders", {{"VisibilityTimeout", "60"}}, {});
+  auto orders = *create_queue(kAccount, "orders", {{"VisibilityTimeout", "60"}}, {});
   auto a = send(orders, "in flight");
   send(orders, "visible");
   auto got = receive(orders, 1);
@@ -130,7 +144,7 @@ TEST_F(RecoveryTest, MessagesSurviveInTheStateTheyWereIn) {
 }
 
 TEST_F(RecoveryTest, FifoDeduplicationAndOrderSurvive) {
-  auto ledger = *service_->create_queue(kAccount, "ledger.fifo", {{"FifoQueue", "true"}}, {});
+  auto ledger = *create_queue(kAccount, "ledger.fifo", {{"FifoQueue", "true"}}, {});
   auto first = send(ledger, "one", "G", "d1");
   send(ledger, "two", "G", "d2");
   restart();
@@ -148,7 +162,7 @@ TEST_F(RecoveryTest, FifoDeduplicationAndOrderSurvive) {
 TEST_F(RecoveryTest, MemoryOnlyQueuesComeBackEmpty) {
   QueueAttributes attrs;
   attrs.durability = storage::Durability::memory;
-  auto scratch = *service_->apply_queue(kAccount, "scratch", attrs, {});
+  auto scratch = *apply_queue(kAccount, "scratch", attrs, {});
   send(scratch, "gone after restart");
   restart();
   ASSERT_TRUE(q("scratch"));
@@ -157,8 +171,8 @@ TEST_F(RecoveryTest, MemoryOnlyQueuesComeBackEmpty) {
 }
 
 TEST_F(RecoveryTest, DeadLetterLinksAreRestored) {
-  ASSERT_TRUE(service_->create_queue(kAccount, "dlq", {}, {}).ok());
-  auto src = *service_->create_queue(
+  ASSERT_TRUE(create_queue(kAccount, "dlq", {}, {}).ok());
+  auto src = *create_queue(
       kAccount, "src",
       {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:dlq\",\"maxReceiveCount\":1}"},
        {"VisibilityTimeout", "1"}},

@@ -33,14 +33,15 @@ void exercise(Store& s) {
   b.put("a2", "y");
   b.put("b1", "z");
   ASSERT_TRUE(commit_sync(s, std::move(b)));
-  EXPECT_EQ(s.get("a1"), "x");
-  EXPECT_FALSE(s.get("missing"));
+  EXPECT_EQ(s.get("a1").value, "x");
+  EXPECT_FALSE(s.get("missing").found());
 
   auto many = s.multi_get({"a2", "nope", "b1"});
   ASSERT_EQ(many.size(), 3u);
-  EXPECT_EQ(many[0], "y");
-  EXPECT_FALSE(many[1]);
-  EXPECT_EQ(many[2], "z");
+  EXPECT_EQ(many[0].value, "y");
+  EXPECT_FALSE(many[1].found());
+  EXPECT_FALSE(many[1].failed());
+  EXPECT_EQ(many[2].value, "z");
 
   std::vector<std::string> seen;
   s.scan("a", [&](std::string_view k, std::string_view) {
@@ -53,9 +54,20 @@ void exercise(Store& s) {
   d.del("a1");
   d.del_range("b", prefix_end("b"));
   ASSERT_TRUE(commit_sync(s, std::move(d)));
-  EXPECT_FALSE(s.get("a1"));
-  EXPECT_FALSE(s.get("b1"));
-  EXPECT_EQ(s.get("a2"), "y");
+  EXPECT_FALSE(s.get("a1").found());
+  EXPECT_FALSE(s.get("b1").found());
+  EXPECT_EQ(s.get("a2").value, "y");
+
+  // first_key walks a key space one range at a time.
+  WriteBatch c;
+  c.put("c1", "1");
+  c.put("c5", "5");
+  ASSERT_TRUE(commit_sync(s, std::move(c)));
+  EXPECT_EQ(s.first_key("c", "d").value, "c1");
+  EXPECT_EQ(s.first_key("c2", "d").value, "c5");
+  EXPECT_FALSE(s.first_key("c6", "d").found());
+  EXPECT_FALSE(s.first_key("c2", "c4").found());
+  EXPECT_EQ(s.first_key("c2", "").value, "c5");
 }
 
 TEST(MemoryStore, BehavesAsAStore) {
@@ -83,7 +95,7 @@ TEST(RocksStore, KeepsAcknowledgedWritesAcrossReopen) {
   std::string error;
   auto s = RocksStore::open({dir}, &error);
   ASSERT_TRUE(s) << error;
-  EXPECT_EQ(s->get("k"), "v");
+  EXPECT_EQ(s->get("k").value, "v");
 }
 
 TEST(RocksStore, ConcurrentSyncCommitsShareFsyncs) {

@@ -33,6 +33,8 @@ TEST(JsonReader, AcceptsAndRefusesWhatNlohmannDoes) {
            R"({"t":true,"f":false,"n":null,"o":{},"l":[],"s":""})",
            R"({"esc":"\" \\ \/ \b \f \n \r \t \u0041 \u00e9 \u20AC \uD83D\uDE00"})",
            R"({"dup":1,"dup":2})", R"("just a string")", "42", "[]",
+           // a byte order mark: one, first (the fuzz target found read_json refusing it)
+           "\xEF\xBB\xBF{}", "\xEF\xBB\xBF 1", " \xEF\xBB\xBF" "1", "\xEF\xBB\xBF\xEF\xBB\xBF" "1", "\xEF\xBB" "1", "\xEF\xBB\xBF",
            // refused
            "", " ", "{", "}", R"({"a":})", R"({"a" 1})", R"({"a":1,})", "[1,]", R"({a:1})", "01", "1.", ".5", "1e",
            "-", "+1", "0x10", "tru", "nul", "[1] x", R"("\u12")", R"("\x41")", R"("\uD800")", R"("\uDC00\uD800")",

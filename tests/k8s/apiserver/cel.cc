@@ -113,7 +113,7 @@ class Lexer {
       t.value = out;
       return true;
     }
-    static const char* kOps[] = {"==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "(", ")", ".", ",", "[", "]", "?", ":", "-"};
+    static const char* kOps[] = {"==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "(", ")", ".", ",", "[", "]", "?", ":", "-", "+"};
     for (const char* op : kOps) {
       std::string_view o(op);
       if (s_.substr(pos_, o.size()) == o) {
@@ -207,6 +207,7 @@ class Parser {
     if (t.text == "||") return 1;
     if (t.text == "&&") return 2;
     if (t.text == "==" || t.text == "!=" || t.text == "<" || t.text == "<=" || t.text == ">" || t.text == ">=") return 3;
+    if (t.text == "+" || t.text == "-") return 4;
     return -1;
   }
 
@@ -406,6 +407,16 @@ Value compare(const std::string& op, const Json& a, const Json& b) {
   return Value{r, {}};
 }
 
+// int + int, double + double, string + string (and -, for numbers), as CEL types them.
+Value arithmetic(const std::string& op, const Json& a, const Json& b) {
+  if (a.is_number_integer() && b.is_number_integer())
+    return Value{op == "+" ? a.get<long long>() + b.get<long long>() : a.get<long long>() - b.get<long long>(), {}};
+  if (a.is_number_float() && b.is_number_float())
+    return Value{op == "+" ? a.get<double>() + b.get<double>() : a.get<double>() - b.get<double>(), {}};
+  if (op == "+" && a.is_string() && b.is_string()) return Value{a.get<std::string>() + b.get<std::string>(), {}};
+  return err(std::string("no such overload: ") + json_type_name(a) + " " + op + " " + json_type_name(b));
+}
+
 Value eval(const CelNode& n, const Json& self, const Json* old_self) {
   switch (n.kind) {
     case CelNode::Literal: return Value{n.literal, {}};
@@ -506,6 +517,7 @@ Value eval(const CelNode& n, const Json& self, const Json* old_self) {
       if (!a.ok()) return a;
       Value b = eval(*n.args[1], self, old_self);
       if (!b.ok()) return b;
+      if (n.name == "+" || n.name == "-") return arithmetic(n.name, a.v, b.v);
       return compare(n.name, a.v, b.v);
     }
   }

@@ -1,7 +1,8 @@
 #pragma once
 // A deliberately small evaluator for the CEL rules (x-kubernetes-validations) Sluice's
 // CRDs use: field access on self/oldSelf, has(), size(), endsWith/startsWith/contains,
-// ==, !=, <, <=, >, >=, &&, ||, !, unary minus, ?:, indexing, and int/double/string/
+// ==, !=, <, <=, >, >=, &&, ||, !, + and - (numbers; + also strings), unary minus, ?:,
+// indexing, and int/double/string/
 // bool/null literals. Everything else fails to compile, and a CRD carrying such a rule
 // is refused at registration: the test server never ignores a rule it cannot check.
 

@@ -1,0 +1,23 @@
+#include "operator/kinds.h"
+
+#include <array>
+
+#include "operator/autoscaler/spec.h"
+#include "operator/queue/queue_trigger.h"
+#include "runtime/queue/spec.h"
+
+namespace sluice::operator_kinds {
+
+std::span<const resource::KindDef* const> hosted_kinds() {
+  static const std::array<const resource::KindDef*, 1> kKinds = {&queue::queue_kind()};
+  return kKinds;
+}
+
+std::span<const autoscaler::TriggerKind* const> trigger_kinds() {
+  static const std::array<const autoscaler::TriggerKind*, 1> kTriggers = {&queue_trigger::queue_trigger()};
+  return kTriggers;
+}
+
+const resource::KindDef& workerautoscaler() { return autoscaler::workerautoscaler_kind(trigger_kinds()); }
+
+}  // namespace sluice::operator_kinds

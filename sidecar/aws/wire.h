@@ -1,0 +1,32 @@
+#pragma once
+// How a response goes back: the wire protocol of the request, chosen per
+// request among those the service's model speaks, and the rendering of outputs
+// and errors in each. The services never see this; the endpoint and the call do.
+//
+//   query      form parameters in, XML out (<OpResponse><OpResult>…), or JSON when
+//              the request asks with Accept: application/json, as AWS answers it
+//   json       AWS JSON 1.0 / 1.1: the model's jsonVersion names the Content-Type
+//   (CBOR and REST-JSON come in as further protocols without touching any service.)
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "sidecar/protocol/aws_error.h"
+#include "sidecar/protocol/service_model.h"
+#include "sidecar/server/http.h"
+
+namespace sluice::aws {
+
+struct Wire {
+  protocol::Protocol protocol = protocol::Protocol::json;
+  bool accept_json = false;  // query only: Accept: application/json
+};
+
+server::HttpResponse render_output(const protocol::ServiceModel& model, const protocol::Operation& op,
+                                   const Wire& wire, const nlohmann::json& output, const std::string& request_id);
+// `model` is null when no service could be told apart (an unknown X-Amz-Target).
+server::HttpResponse render_error(const protocol::ServiceModel* model, const Wire& wire,
+                                  const protocol::AwsError& error, const std::string& request_id);
+
+}  // namespace sluice::aws
