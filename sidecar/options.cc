@@ -24,6 +24,10 @@ std::string SidecarOptions::to_json() const {
                       {"threads", threads},
                       {"durability", std::string(storage::to_string(durability))},
                       {"shutdownGraceSeconds", shutdown_grace_seconds},
+                      {"headerTimeoutSeconds", connections.header_timeout_seconds},
+                      {"bodyTimeoutSeconds", connections.body_timeout_seconds},
+                      {"idleTimeoutSeconds", connections.idle_timeout_seconds},
+                      {"maxConnections", connections.max_connections},
                       {"metricsLevel", std::string(metrics::to_string(metrics.level))},
                       {"metricsMaxResources", metrics.max_resources}};
   return j.dump();
@@ -48,7 +52,7 @@ std::optional<SidecarOptions> parse_options(int argc, char** argv, int* exit_cod
        "directory of the durable store (created if missing)")
       ("manifests", po::value(&o.manifests),
        "directory of resource manifests (*.yaml, *.yml) to load at start-up; any error stops the start")
-      ("region", po::value(&o.region)->default_value(o.region), "region used in ARNs")
+      ("region", po::value(&o.region)->default_value(o.region), "region of unsigned requests and of manifests (a signed request's credential scope names its own)")
       ("account-id", po::value(&o.account_id)->default_value(o.account_id),
        "account id of requests whose access key is not an account id, and of every manifest's namespace")
       ("account-per-namespace", po::bool_switch(&o.account_per_namespace),
@@ -61,6 +65,14 @@ std::optional<SidecarOptions> parse_options(int argc, char** argv, int* exit_cod
        "requests share one fsync), periodic (written before acknowledging, fsynced every 200 ms) or memory")
       ("shutdown-grace", po::value(&o.shutdown_grace_seconds)->default_value(o.shutdown_grace_seconds),
        "seconds to finish in-flight requests after SIGTERM")
+      ("header-timeout", po::value(&o.connections.header_timeout_seconds)->default_value(o.connections.header_timeout_seconds),
+       "seconds a client has to send a request's headers (then 408 and close)")
+      ("body-timeout", po::value(&o.connections.body_timeout_seconds)->default_value(o.connections.body_timeout_seconds),
+       "seconds a client has to send a request's body once its headers are in")
+      ("idle-timeout", po::value(&o.connections.idle_timeout_seconds)->default_value(o.connections.idle_timeout_seconds),
+       "seconds a keep-alive connection may sit idle before it is closed")
+      ("max-connections", po::value(&o.connections.max_connections)->default_value(o.connections.max_connections),
+       "open connections per port; beyond it a new one gets 503 and is closed")
       ("metrics-level", po::value(&metrics_level)->default_value(metrics_level),
        "what /metrics reports: service (one series per service and region), resource (one per resource, up to "
        "--metrics-max-resources of each kind; the rest summed) or shard (also per shard, where there are shards)")
@@ -103,6 +115,16 @@ std::optional<SidecarOptions> parse_options(int argc, char** argv, int* exit_cod
     std::cerr << "sluice-sidecar: --account-id must be 12 digits\n";
     *exit_code = 2;
     return std::nullopt;
+  }
+  for (auto [name, value] : {std::pair{"--header-timeout", o.connections.header_timeout_seconds},
+                              std::pair{"--body-timeout", o.connections.body_timeout_seconds},
+                              std::pair{"--idle-timeout", o.connections.idle_timeout_seconds},
+                              std::pair{"--max-connections", o.connections.max_connections}}) {
+    if (value < 1) {
+      std::cerr << "sluice-sidecar: " << name << " must be at least 1\n";
+      *exit_code = 2;
+      return std::nullopt;
+    }
   }
   if (o.threads <= 0) o.threads = int(std::max(1u, std::thread::hardware_concurrency()));
   return o;

@@ -24,6 +24,13 @@ struct SidecarOptions {
   int threads = 0;            // 0: one per core
   storage::Durability durability = storage::Durability::sync;
   int shutdown_grace_seconds = 25;
+  // Connection hygiene of both ports (see server::HttpServerOptions).
+  struct Connections {
+    int header_timeout_seconds = 10;
+    int body_timeout_seconds = 60;
+    int idle_timeout_seconds = 60;
+    int max_connections = 10'000;
+  } connections;
   metrics::MetricsOptions metrics;
   std::string to_json() const;
 };

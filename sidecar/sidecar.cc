@@ -22,6 +22,18 @@
 #include "sidecar/server/io_loops.h"
 
 namespace sluice {
+namespace {
+
+server::HttpServerOptions server_options(const SidecarOptions& o, uint16_t port, size_t body_limit, std::string name) {
+  server::HttpServerOptions s{o.bind, port, body_limit, std::move(name)};
+  s.header_timeout = std::chrono::seconds(o.connections.header_timeout_seconds);
+  s.body_timeout = std::chrono::seconds(o.connections.body_timeout_seconds);
+  s.idle_timeout = std::chrono::seconds(o.connections.idle_timeout_seconds);
+  s.max_connections = size_t(o.connections.max_connections);
+  return s;
+}
+
+}  // namespace
 
 struct Sidecar::Parts {
   explicit Parts(int threads) : loops(threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()))) {}
@@ -98,7 +110,7 @@ int Sidecar::start() {
   p.endpoint = std::make_unique<aws::Endpoint>(services, aws::EndpointOptions{options_.region, options_.account_id},
                                                &p.metrics);
   p.api_server = std::make_unique<server::HttpServer>(
-      p.loops, server::HttpServerOptions{options_.bind, options_.port, size_t(32) << 20, "aws"},
+      p.loops, server_options(options_, options_.port, size_t(32) << 20, "aws"),
       [this](server::HttpRequest&& req, server::Responder respond) {
         parts_->endpoint->handle(std::move(req), std::move(respond));
       });
@@ -125,7 +137,7 @@ int Sidecar::start() {
 
   p.admin = std::make_unique<admin::AdminApi>(p.kinds(), p.metrics, admin_config);
   p.admin_server = std::make_unique<server::HttpServer>(
-      p.loops, server::HttpServerOptions{options_.bind, options_.admin_port, size_t(4) << 20, "admin"},
+      p.loops, server_options(options_, options_.admin_port, size_t(4) << 20, "admin"),
       [this](server::HttpRequest&& req, server::Responder respond) {
         parts_->admin->handle(std::move(req), std::move(respond));
       });

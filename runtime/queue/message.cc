@@ -16,15 +16,52 @@ void feed_length_prefixed(Md5Builder& md5, std::string_view s) {
   md5.update(s);
 }
 
+// A non-ASCII code point AWS takes as a letter or digit in a name: everything
+// from U+00C0 up but for the blocks of spaces, punctuation, symbols and private
+// use (and the three Latin-1 letters below it). No full Unicode tables: the
+// blocks refused are those a name is likely to meet by mistake.
+bool is_name_letter(char32_t c) {
+  if (c < 0xC0) return c == 0xAA || c == 0xB5 || c == 0xBA;
+  if (c == 0xD7 || c == 0xF7 || c == 0xFEFF) return false;
+  constexpr std::pair<char32_t, char32_t> kRefused[] = {
+      {0x2000, 0x206F},  // general punctuation, spaces, invisible operators
+      {0x20A0, 0x20CF},  // currency symbols
+      {0x2190, 0x2BFF},  // arrows, mathematical operators, technical, shapes, dingbats
+      {0x2E00, 0x2E7F},  // supplemental punctuation
+      {0x3000, 0x303F},  // CJK symbols and punctuation, the ideographic space
+      {0xE000, 0xF8FF},  // private use
+      {0xFE10, 0xFE1F},  // vertical forms
+      {0xFE30, 0xFE6F},  // CJK compatibility forms, small forms
+      {0xFFF0, 0xFFFF},  // specials
+      {0xF0000, 0x10FFFF},  // supplementary private use
+  };
+  for (auto [lo, hi] : kRefused)
+    if (c >= lo && c <= hi) return false;
+  return true;
+}
+
+char32_t decode_utf8(std::string_view s, size_t i, size_t n) {
+  if (n == 1) return char32_t(uint8_t(s[i]));
+  char32_t c = uint8_t(s[i]) & (0x7F >> n);
+  for (size_t k = 1; k < n; ++k) c = (c << 6) | (uint8_t(s[i + k]) & 0x3F);
+  return c;
+}
+
+// Letters and digits (Unicode ones too), '_', '-' and '.'; no leading, trailing
+// or doubled '.'; no "AWS." or "Amazon." prefix, in any case.
 bool valid_attribute_name(std::string_view name) {
   if (name.empty() || name.size() > limits::kMaxAttributeNameLength) return false;
   if (name.front() == '.' || name.back() == '.') return false;
   if (starts_with_ignore_case(name, "AWS.") || starts_with_ignore_case(name, "Amazon.")) return false;
-  char prev = 0;
-  for (char c : name) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) return false;
-    if (c == '.' && prev == '.') return false;
-    prev = c;
+  if (name.find("..") != std::string_view::npos) return false;
+  for (size_t i = 0; i < name.size();) {
+    const size_t n = utf8_sequence_length(name, i);
+    if (n == 0) return false;
+    const char32_t c = decode_utf8(name, i, n);
+    const bool ok = n > 1 ? is_name_letter(c)
+                          : std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    if (!ok) return false;
+    i += n;
   }
   return true;
 }

@@ -31,6 +31,10 @@ Failure<Error> invalid_handle(const std::string& handle) {
               "The input receipt handle \"" + handle + "\" is not a valid receipt handle.");
 }
 
+Failure<Error> expired_handle(const std::string& handle) {
+  return Failure<Error>{Error{errc::expired, "ReceiptHandle", "The receipt handle has expired.", handle}};
+}
+
 // The results of an operation on a queue deleted meanwhile: every entry fails.
 template <class R>
 std::vector<R> all_missing(size_t n) {
@@ -726,8 +730,15 @@ void Queue::delete_messages(std::vector<std::string> handles, BatchCallback done
         results[i] = invalid_handle(handles[i]);
         continue;
       }
-      // An outdated handle (the message was received again since) succeeds without deleting.
       auto it = messages_.find(seq);
+      // FIFO refuses a handle whose visibility timeout is over (the message may be
+      // another consumer's by now, and the group's order depends on it).
+      if (fifo_ && it != messages_.end() && !current_handle_locked(it->second, nonce)) {
+        results[i] = expired_handle(handles[i]);
+        continue;
+      }
+      // On a standard queue an outdated handle (the message was received again
+      // since) succeeds without deleting.
       if (it == messages_.end() || it->second.nonce != nonce || it->second.state == State::pending) continue;
       erase_locked(seq, batch);
       ++deleted;
@@ -778,16 +789,24 @@ void Queue::change_visibility(std::vector<VisibilityChange> changes, BatchCallba
         continue;
       }
       auto it = messages_.find(seq);
-      if (it == messages_.end() || it->second.nonce != nonce) {
+      if (it == messages_.end() || it->second.state == State::pending || nonce > it->second.nonce) {
         results[i] = Failure<Error>{Error{errc::not_found, "ReceiptHandle",
                                           "Message does not exist or is not available for visibility timeout change.",
                                           c.receipt_handle}};
         continue;
       }
       Message& m = it->second;
-      if (m.state != State::inflight) {
-        results[i] = fail(errc::state_conflict, "ReceiptHandle",
-                          "Message is not in flight: its visibility timeout has expired.");
+      // A FIFO handle is good only while its own visibility timeout runs. On a
+      // standard queue any handle of an in-flight message changes it, and the
+      // latest handle of a message visible again hides it again, as on AWS.
+      const bool usable = fifo_ ? current_handle_locked(m, nonce)
+                                : m.state == State::inflight || (m.state == State::ready && nonce == m.nonce);
+      if (!usable) {
+        results[i] = fifo_ ? expired_handle(c.receipt_handle)
+                           : Failure<Error>{Error{errc::not_found, "ReceiptHandle",
+                                                  "Message does not exist or is not available for visibility "
+                                                  "timeout change.",
+                                                  c.receipt_handle}};
         continue;
       }
       const TimeMs until = now + TimeMs(c.visibility_timeout) * 1000;
@@ -798,11 +817,18 @@ void Queue::change_visibility(std::vector<VisibilityChange> changes, BatchCallba
       }
       ++m.timer_gen;
       m.available_ms = until;
-      if (c.visibility_timeout == 0) {
+      if (m.state == State::ready && c.visibility_timeout > 0) {
+        // Hidden again: its entry in the group's ready heap goes stale.
+        m.state = State::inflight;
+        --visible_;
+        ++inflight_;
+        ++m.group->inflight;
+      }
+      if (m.state == State::inflight && c.visibility_timeout == 0) {
         --inflight_;
         --m.group->inflight;
-        make_ready_locked(seq, m);
-      } else {
+        make_ready_locked(seq, m);  // a FIFO group is released at once
+      } else if (m.state == State::inflight) {
         availability_.push({until, seq, m.timer_gen});
       }
       put_meta_locked(seq, m, batch);
@@ -844,6 +870,11 @@ void Queue::purge(StatusCallback done) {
     for (const auto& [seq, m] : messages_)
       if (m.state != State::pending) doomed.push_back(seq);
     for (Seq seq : doomed) erase_locked(seq, batch);
+    // A purge starts a FIFO queue afresh: ids sent before it are not duplicates
+    // after it, as on AWS. (dedup_order_'s entries go stale and are skipped.)
+    for (const auto& [id, d] : dedup_) batch.del(format::dedup_key(identity_.uid, id));
+    dedup_.clear();
+    attempts_.clear();
     batch.append(std::move(housekeeping_));
   }
   store_.commit(std::move(batch), durability, [done = std::move(done)](bool ok) {

@@ -275,6 +275,10 @@ class Queue : public std::enable_shared_from_this<Queue> {
                             std::vector<TransferredMessage>& to_dlq);
   void arm_wake_timer_locked();
   void put_meta_locked(Seq seq, const Message& m, storage::WriteBatch& batch) const;
+  // The handle of the message's current receive, whose visibility timeout still runs.
+  static bool current_handle_locked(const Message& m, uint32_t nonce) {
+    return m.state == State::inflight && m.nonce == nonce;
+  }
   std::string receipt_handle(Seq seq, uint32_t nonce) const;
   bool parse_receipt_handle(std::string_view handle, Seq& seq, uint32_t& nonce) const;
   Seq next_seq_locked(TimeMs now);

@@ -380,8 +380,13 @@ std::string encode_query_response(const ServiceModel& model, const Operation& op
   std::string out = "<?xml version=\"1.0\"?>\n<" + op.name + "Response xmlns=\"" + model.xml_namespace() + "\">";
   if (op.output) {
     open_tag(out, op.result_wrapper);
+    const size_t empty = out.size();
     encode_value(out, *op.output, output);
-    close_tag(out, op.result_wrapper);
+    if (out.size() == empty) {
+      out.insert(out.size() - 1, "/");  // an empty result as AWS writes it: <ReceiveMessageResult/>
+    } else {
+      close_tag(out, op.result_wrapper);
+    }
   }
   out += "<ResponseMetadata><RequestId>" + request_id + "</RequestId></ResponseMetadata>";
   close_tag(out, op.name + "Response");
@@ -389,7 +394,10 @@ std::string encode_query_response(const ServiceModel& model, const Operation& op
 }
 
 std::string encode_query_error(const ServiceModel& model, const AwsError& error, const std::string& request_id) {
-  std::string out = "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\"" + model.xml_namespace() + "\"><Error><Type>";
+  // Errors no service claims (a wrong Version) have no namespace to name.
+  std::string out = "<?xml version=\"1.0\"?>\n<ErrorResponse";
+  if (!model.xml_namespace().empty()) out += " xmlns=\"" + model.xml_namespace() + "\"";
+  out += "><Error><Type>";
   out += error.sender ? "Sender" : "Receiver";
   out += "</Type><Code>";
   append_xml_escaped(out, error.code);

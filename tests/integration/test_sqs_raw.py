@@ -4,8 +4,11 @@ API on the queue URL and over GET, XML escaping, unknown actions, malformed inpu
 
 import hashlib
 import os
+import socket
 import sys
+import time
 import unittest
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -169,6 +172,59 @@ class QueryProtocolTest(RawCase):
     def test_out_of_range_parameter(self):
         self.assertQueryError(query(self.endpoint, "ReceiveMessage", {"MaxNumberOfMessages": "11"}, path=self.path),
                               "InvalidParameterValue")
+
+
+@unittest.skipIf(harness.is_moto(), "Sluice's connection flags")
+class ConnectionFlagsTest(harness.ServerTestCase):
+    """--idle-timeout, --header-timeout and --max-connections, on a server of their own."""
+
+    @classmethod
+    def make_server(cls):
+        return harness.Server(extra_args=["--idle-timeout", "1", "--header-timeout", "1", "--max-connections", "4"])
+
+    def connect(self):
+        u = urllib.parse.urlsplit(self.server.endpoint)
+        s = socket.create_connection((u.hostname, u.port), timeout=5)
+        self.addCleanup(s.close)
+        return s
+
+    def read_all(self, s):
+        out = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                return out
+            out += chunk
+
+    def test_an_idle_keep_alive_connection_is_closed(self):
+        s = self.connect()
+        s.sendall(b"GET /?Action=ListQueues&Version=2012-11-05 HTTP/1.1\r\nHost: x\r\n\r\n")
+        first = s.recv(65536)
+        self.assertTrue(first.startswith(b"HTTP/1.1 200"), first)
+        started = time.monotonic()
+        self.read_all(s)  # the rest of the answer, if any, then the close
+        self.assertLess(time.monotonic() - started, 4, "closed after about --idle-timeout")
+
+    def test_headers_that_never_end_get_408(self):
+        s = self.connect()
+        s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")
+        started = time.monotonic()
+        answer = self.read_all(s)
+        self.assertTrue(answer.startswith(b"HTTP/1.1 408"), answer)
+        self.assertLess(time.monotonic() - started, 4)
+
+    def test_connections_beyond_the_limit_get_503_and_others_still_work(self):
+        held = [self.connect() for _ in range(4)]
+        time.sleep(0.2)  # all accepted
+        extra = self.connect()
+        answer = self.read_all(extra)
+        self.assertTrue(answer.startswith(b"HTTP/1.1 503"), answer)
+        status, _ = harness.http_get(self.server.admin + "/healthz")
+        self.assertEqual(status, 200, "the admin port has its own limit")
+        for s in held:
+            s.close()
+        time.sleep(0.2)
+        self.assertEqual(query(self.server.endpoint, "ListQueues").status, 200)
 
 
 if __name__ == "__main__":

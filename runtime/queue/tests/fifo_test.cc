@@ -49,6 +49,39 @@ TEST_F(FifoTest, ReleasingAMessageWithZeroVisibilityUnblocksItsGroup) {
   EXPECT_EQ(bodies(receive(q, 1)), std::vector<std::string>{"first"});
 }
 
+TEST_F(FifoTest, AHandleWhoseTimeoutExpiredCanNeitherDeleteNorChangeVisibility) {
+  auto q = fifo({{"ContentBasedDeduplication", "true"}, {"VisibilityTimeout", "5"}});
+  send_ok(q, "first", "G");
+  auto got = receive(q, 1);
+  clock.advance(5000);
+  auto del = remove(q, got[0].receipt_handle);
+  ASSERT_FALSE(del.ok());
+  EXPECT_EQ(del.error().code, errc::expired);
+  EXPECT_EQ(del.error().field, "ReceiptHandle");
+  EXPECT_EQ(del.error().message, "The receipt handle has expired.");
+  auto vis = change_visibility(q, got[0].receipt_handle, 30);
+  ASSERT_FALSE(vis.ok());
+  EXPECT_EQ(vis.error().code, errc::expired);
+  EXPECT_EQ(q->counts().visible, 1u);  // nothing was deleted or hidden
+  // Received again: the new handle works, the old one still does not.
+  auto again = receive(q, 1);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(remove(q, got[0].receipt_handle).error().code, errc::expired);
+  EXPECT_EQ(q->counts().inflight, 1u);
+  EXPECT_TRUE(change_visibility(q, again[0].receipt_handle, 10).ok());
+  EXPECT_TRUE(remove(q, again[0].receipt_handle).ok());
+  EXPECT_EQ(q->counts().inflight, 0u);
+}
+
+TEST_F(FifoTest, PurgeForgetsDeduplicationIds) {
+  auto q = fifo();
+  auto first = send_ok(q, "pay 10", "G", "order-1");
+  ASSERT_TRUE(purge(q).ok());
+  auto after = send_ok(q, "pay 10", "G", "order-1");
+  EXPECT_NE(after.message_id, first.message_id);
+  EXPECT_EQ(q->counts().visible, 1u);
+}
+
 TEST_F(FifoTest, SequenceNumbersIncreaseAndComeBackOnReceive) {
   auto q = fifo({{"ContentBasedDeduplication", "true"}});
   auto a = send_ok(q, "a", "G");

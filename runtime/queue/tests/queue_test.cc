@@ -147,18 +147,53 @@ TEST_F(QueueTest, ChangeVisibilityIsCappedAtTwelveHoursFromReceipt) {
   EXPECT_EQ(range.error().code, errc::invalid_argument);
 }
 
-TEST_F(QueueTest, ChangeVisibilityOfAMessageNotInFlightFails) {
+TEST_F(QueueTest, AnEarlierHandleChangesTheVisibilityOfAMessageReceivedAgain) {
+  auto q = create("jobs", {{"VisibilityTimeout", "1"}});
+  send_ok(q, "work");
+  auto first = receive(q);
+  clock.advance(1000);
+  auto second = receive(q);
+  ASSERT_EQ(second.size(), 1u);
+  ASSERT_TRUE(change_visibility(q, first[0].receipt_handle, 60).ok());
+  clock.advance(30'000);
+  EXPECT_TRUE(receive(q).empty());  // hidden for 60 s, not the 1 s of the second receive
+  EXPECT_EQ(q->counts().inflight, 1u);
+  clock.advance(30'000);
+  EXPECT_EQ(receive(q).size(), 1u);
+}
+
+TEST_F(QueueTest, TheLatestHandleHidesAMessageWhoseTimeoutExpired) {
   auto q = create("jobs", {{"VisibilityTimeout", "1"}});
   send_ok(q, "work");
   auto got = receive(q);
   clock.advance(1000);
-  auto s = change_visibility(q, got[0].receipt_handle, 30);
-  ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.error().code, errc::state_conflict);
+  EXPECT_EQ(q->counts().visible, 1u);
+  ASSERT_TRUE(change_visibility(q, got[0].receipt_handle, 30).ok());
+  EXPECT_EQ(q->counts().visible, 0u);
+  EXPECT_EQ(q->counts().inflight, 1u);
+  EXPECT_TRUE(receive(q).empty());
+  clock.advance(30'000);
   auto again = receive(q);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].receive_count, 2u);
+  // Received again since: the first handle no longer hides it once it is visible.
+  clock.advance(1000);
   auto stale = change_visibility(q, got[0].receipt_handle, 30);
+  ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.error().code, errc::not_found);
   EXPECT_EQ(stale.error().field, "ReceiptHandle");
+  EXPECT_EQ(q->counts().visible, 1u);
+}
+
+TEST_F(QueueTest, ChangeVisibilityOfADeletedMessageFails) {
+  auto q = create("jobs");
+  send_ok(q, "work");
+  auto got = receive(q);
+  ASSERT_TRUE(remove(q, got[0].receipt_handle).ok());
+  auto s = change_visibility(q, got[0].receipt_handle, 30);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, errc::not_found);
+  EXPECT_EQ(s.error().field, "ReceiptHandle");
 }
 
 TEST_F(QueueTest, QueueDelayHidesNewMessages) {
@@ -349,6 +384,19 @@ TEST_F(QueueTest, AttributesAreValidated) {
   };
   EXPECT_TRUE(with("price", "Number.usd", "-12.5e3").ok());
   EXPECT_FALSE(with("AWS.reserved", "String", "x").ok());
+  EXPECT_FALSE(with("amazon.reserved", "String", "x").ok());
+  EXPECT_FALSE(with("trailing.", "String", "x").ok());
+  // Unicode letters and digits are name characters; spaces, punctuation and symbols are not.
+  for (const char* name : {"pr\u00e9nom", "\u540d\u524d", "\u0395\u03bb\u03bb\u03ac\u03b4\u03b1", "\u0661\u0662"})
+    EXPECT_TRUE(with(name, "String", "x").ok()) << name;
+  for (const char* name : {"a b", "a\u00a0b", "a\u2028b", "price\u20ac", "a\u3000b", "a\ue000", "a\u00d7b", "caf\xc3"})
+    EXPECT_FALSE(with(name, "String", "x").ok()) << name;
+  // Values: control characters are refused, tab, newline and carriage return are not.
+  auto bad_value = with("n", "String", std::string("a\x01b"));
+  ASSERT_FALSE(bad_value.ok());
+  EXPECT_EQ(bad_value.error().code, errc::invalid_argument);
+  EXPECT_EQ(bad_value.error().field, "MessageAttributes.n");
+  EXPECT_TRUE(with("n", "String", "a\tb\r\n").ok());
   EXPECT_FALSE(with("bad..name", "String", "x").ok());
   EXPECT_FALSE(with(".lead", "String", "x").ok());
   EXPECT_FALSE(with("n", "Integer", "1").ok());

@@ -310,6 +310,16 @@ TEST_F(QueryCodecTest, EncodesResponsesTheWayBotocoreParsesThem) {
             std::string::npos);
 }
 
+TEST_F(QueryCodecTest, AnEmptyResultIsSelfClosed) {
+  for (const json& out : {json::object(), json{{"Messages", json::array()}}}) {
+    std::string xml = encode_query_response(*model, *model->operation("ReceiveMessage"), out, "r");
+    EXPECT_NE(xml.find("<ReceiveMessageResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\">"
+                       "<ReceiveMessageResult/><ResponseMetadata>"),
+              std::string::npos)
+        << xml;
+  }
+}
+
 TEST_F(QueryCodecTest, OperationsWithoutOutputHaveOnlyMetadata) {
   std::string xml = encode_query_response(*model, *model->operation("DeleteMessage"), json::object(), "r");
   EXPECT_NE(xml.find("<DeleteMessageResponse xmlns="), std::string::npos);

@@ -109,6 +109,75 @@ TEST_F(SqsHarnessTest, TheQueryProtocolAnswersInXml) {
   EXPECT_EQ(missing.code, "AWS.SimpleQueueService.NonExistentQueue");
 }
 
+TEST_F(SqsHarnessTest, TheQueryProtocolOverGetWithContentNegotiation) {
+  create("q");
+  auto get = [&](const std::string& target, const std::string& accept = "") {
+    server::HttpRequest req;
+    req.method = "GET";
+    auto q = target.find('?');
+    req.path = target.substr(0, q);
+    req.query = target.substr(q + 1);
+    if (!accept.empty()) req.headers = {{"accept", accept}};
+    return h.raw(std::move(req));
+  };
+  auto empty = get("/000000000000/q?Action=ReceiveMessage&Version=2012-11-05");
+  ASSERT_EQ(empty.status, 200) << empty.text;
+  EXPECT_NE(empty.text.find("<ReceiveMessageResult/><ResponseMetadata>"), std::string::npos) << empty.text;
+  auto as_json = get("/000000000000/q?Action=GetQueueUrl&QueueName=q&Version=2012-11-05", "application/json");
+  ASSERT_EQ(as_json.status, 200) << as_json.text;
+  EXPECT_EQ(as_json.content_type, "application/json");
+  EXPECT_EQ(as_json.body["GetQueueUrlResponse"]["GetQueueUrlResult"]["QueueUrl"],
+            "http://localhost/000000000000/q");  // no Host header: the URL's host is localhost
+  auto unknown = get("/?Action=Frobnicate&Version=2012-11-05");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(unknown.code, "InvalidAction");
+  EXPECT_NE(unknown.text.find("The action Frobnicate is not valid for this endpoint."), std::string::npos);
+  auto version = get("/?Action=ListQueues&Version=2011-01-01");
+  EXPECT_EQ(version.status, 400);
+  EXPECT_EQ(version.text.find("xmlns=\"\""), std::string::npos) << "no empty namespace: " << version.text;
+  auto unknown_json = target("AmazonSQS.Frobnicate");
+  EXPECT_EQ(unknown_json.code, "UnknownOperationException");
+  EXPECT_EQ(unknown_json.body["__type"], "com.amazon.coral.service#UnknownOperationException");
+}
+
+TEST_F(SqsHarnessTest, AFifoHandleWhoseTimeoutExpiredIsRefused) {
+  const std::string url = create("e.fifo", {{"FifoQueue", "true"}, {"ContentBasedDeduplication", "true"}});
+  ASSERT_TRUE(h.call("SendMessage", {{"QueueUrl", url}, {"MessageBody", "x"}, {"MessageGroupId", "g"}}).ok());
+  auto got = h.call("ReceiveMessage", {{"QueueUrl", url}, {"VisibilityTimeout", 1}});
+  const std::string handle = got.body["Messages"][0]["ReceiptHandle"];
+  clock.advance(1000);
+  auto del = h.call("DeleteMessage", {{"QueueUrl", url}, {"ReceiptHandle", handle}});
+  EXPECT_EQ(del.code, "InvalidParameterValue");
+  EXPECT_EQ(del.message, "Value " + handle + " for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.");
+  auto batch = h.call("ChangeMessageVisibilityBatch",
+                      {{"QueueUrl", url}, {"Entries", {{{"Id", "a"}, {"ReceiptHandle", handle}, {"VisibilityTimeout", 5}}}}});
+  ASSERT_TRUE(batch.ok()) << batch.text;
+  EXPECT_EQ(batch.body["Failed"][0]["Id"], "a");
+}
+
+TEST_F(SqsHarnessTest, AMoveTaskMovesAtMostMaxNumberOfMessagesPerSecond) {
+  create("dlq");
+  create("src", {{"RedrivePolicy", R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":"1"})"}});
+  const std::string dest = create("dest");
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(h.call("SendMessage", {{"QueueUrl", "dlq"}, {"MessageBody", "m"}}).ok());
+  const std::string dlq_arn = "arn:aws:sqs:us-east-1:000000000000:dlq";
+  EXPECT_EQ(h.call("StartMessageMoveTask", {{"SourceArn", dlq_arn}, {"MaxNumberOfMessagesPerSecond", 501}}).code,
+            "InvalidParameterValue");
+  auto started = h.call("StartMessageMoveTask", {{"SourceArn", dlq_arn},
+                                                 {"DestinationArn", "arn:aws:sqs:us-east-1:000000000000:dest"},
+                                                 {"MaxNumberOfMessagesPerSecond", 10}});
+  ASSERT_TRUE(started.ok()) << started.text;
+  scheduler.advance(2000);
+  auto depth = [&](const std::string& q) {
+    auto a = h.call("GetQueueAttributes", {{"QueueUrl", q}, {"AttributeNames", {"ApproximateNumberOfMessages"}}});
+    return std::stoi(a.body["Attributes"]["ApproximateNumberOfMessages"].get<std::string>());
+  };
+  EXPECT_NEAR(depth(dest), 20, 2) << "10 a second for 2 s";
+  auto tasks = h.call("ListMessageMoveTasks", {{"SourceArn", dlq_arn}});
+  EXPECT_EQ(tasks.body["Results"][0]["MaxNumberOfMessagesPerSecond"], 10);
+  EXPECT_EQ(tasks.body["Results"][0]["Status"], "RUNNING");
+}
+
 TEST_F(SqsHarnessTest, JsonErrorsCarryTheNamespaceAndTheQueryCode) {
   auto r = h.call("GetQueueUrl", {{"QueueName", "nope"}});
   EXPECT_EQ(r.status, 400);

@@ -80,6 +80,30 @@ class FifoTest(SqsCase):
         self.assertAwsError("InvalidParameterValue", self.sqs.send_message, QueueUrl=url, MessageBody="x",
                             MessageGroupId="g", DelaySeconds=1)
 
+    def test_per_message_delay_of_zero_accepted(self):
+        url = self.queue("fifodelay0", fifo=True, ContentBasedDeduplication=True)
+        self.send(url, "x", DelaySeconds=0)
+        self.assertEqual(self.bodies(self.receive(url)), ["x"])
+
+    def test_an_expired_handle_cannot_delete(self):
+        url = self.queue("expired", fifo=True, ContentBasedDeduplication=True)
+        self.send(url, "e1")
+        handle = self.receive(url, VisibilityTimeout=1)[0]["ReceiptHandle"]
+        time.sleep(1.3)
+        err = self.assertAwsError("InvalidParameterValue", self.sqs.delete_message, QueueUrl=url,
+                                  ReceiptHandle=handle)
+        self.assertIn("Reason: The receipt handle has expired.", err.response["Error"]["Message"])
+        self.assertAwsError("InvalidParameterValue", self.sqs.change_message_visibility, QueueUrl=url,
+                            ReceiptHandle=handle, VisibilityTimeout=30)
+        self.assertEqual(self.bodies(self.receive(url)), ["e1"], "the message was not deleted")
+
+    def test_purge_forgets_deduplication_ids(self):
+        url = self.queue("purgededup", fifo=True)
+        first = self.send(url, "p", dedup="same")["MessageId"]
+        self.sqs.purge_queue(QueueUrl=url)
+        self.assertNotEqual(self.send(url, "p", dedup="same")["MessageId"], first)
+        self.assertEqual(self.bodies(self.receive(url)), ["p"])
+
     def test_group_blocked_while_in_flight(self):
         url = self.queue("blocked", fifo=True, ContentBasedDeduplication=True)
         self.send(url, "a1", group="A")

@@ -76,19 +76,26 @@ class VisibilityTest(SqsCase):
         released = self.receive_n(url, 2)
         self.assertEqual(sorted(m["Body"] for m in released), sorted(m["Body"] for m in msgs[:2]))
 
-    def test_message_not_in_flight(self):
-        url = self.queue("notinflight")
+    def test_latest_handle_hides_a_message_visible_again(self):
+        url = self.queue("visibleagain")
         self.sqs.send_message(QueueUrl=url, MessageBody="x")
         handle = self.receive(url, VisibilityTimeout=1)[0]["ReceiptHandle"]
         time.sleep(1.3)
-        # AWS documents MessageNotInflight but is known to answer InvalidParameterValue
-        # ("Message does not exist or is not available for visibility timeout change").
-        with self.assertRaises(ClientError) as cm:
-            self.sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=10)
-        r = cm.exception.response
-        self.assertIn(r["Error"]["Code"], ("AWS.SimpleQueueService.MessageNotInflight", "InvalidParameterValue"))
-        self.assertEqual(r["ResponseMetadata"]["HTTPStatusCode"], 400)
-        self.assertEqual(len(self.receive(url)), 1, "the message stayed visible")
+        # Visible again and nobody received it since: its last handle still hides it.
+        self.sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=10)
+        self.assertEqual(self.receive(url), [], "the message is hidden again")
+        self.sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=0)
+        self.assertEqual(len(self.receive(url)), 1)
+
+    def test_an_earlier_handle_still_changes_visibility(self):
+        url = self.queue("earlierhandle")
+        self.sqs.send_message(QueueUrl=url, MessageBody="x")
+        first = self.receive(url, VisibilityTimeout=1)[0]["ReceiptHandle"]
+        time.sleep(1.3)
+        self.assertEqual(len(self.receive(url, VisibilityTimeout=1)), 1)
+        self.sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=first, VisibilityTimeout=20)
+        time.sleep(1.3)
+        self.assertEqual(self.receive(url), [], "the earlier handle extended the visibility")
 
 
 class LongPollingTest(SqsCase):
