@@ -71,3 +71,15 @@ function(sluice_fuzz_target)
   # scripts/fuzz.sh finds the targets and their corpora here.
   file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/fuzz_targets/${F_NAME} CONTENT "$<TARGET_FILE:${F_NAME}>\n${corpus}\n")
 endfunction()
+
+# Embeds FILE's text as `const char SYMBOL[]` in NAMESPACE; OUT names the generated
+# source (a service's wire model, compiled in).
+function(sluice_embed_text OUT SYMBOL NAMESPACE FILE)
+  file(READ ${FILE} content)
+  set(generated ${CMAKE_CURRENT_BINARY_DIR}/${SYMBOL}.cc)
+  file(CONFIGURE OUTPUT ${generated} CONTENT
+       "// Generated from ${FILE}; do not edit.\nnamespace ${NAMESPACE} {\nextern const char ${SYMBOL}[];\nconst char ${SYMBOL}[] = R\"sluice_model(@content@)sluice_model\";\n}\n"
+       @ONLY)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${FILE})
+  set(${OUT} ${generated} PARENT_SCOPE)
+endfunction()

@@ -20,4 +20,10 @@ std::span<const autoscaler::TriggerKind* const> trigger_kinds() {
 
 const resource::KindDef& workerautoscaler() { return autoscaler::workerautoscaler_kind(trigger_kinds()); }
 
+std::vector<const resource::KindDef*> all_kinds() {
+  std::vector<const resource::KindDef*> kinds(hosted_kinds().begin(), hosted_kinds().end());
+  kinds.push_back(&workerautoscaler());
+  return kinds;
+}
+
 }  // namespace sluice::operator_kinds

@@ -4,6 +4,7 @@
 // in kinds.cc (and a metric source in sources.cc).
 
 #include <span>
+#include <vector>
 
 #include "operator/autoscaler/trigger.h"
 #include "runtime/common/resource.h"
@@ -13,5 +14,7 @@ namespace sluice::operator_kinds {
 std::span<const resource::KindDef* const> hosted_kinds();
 std::span<const autoscaler::TriggerKind* const> trigger_kinds();
 const resource::KindDef& workerautoscaler();
+// Every kind the operator watches: the hosted ones, then WorkerAutoscaler.
+std::vector<const resource::KindDef*> all_kinds();
 
 }  // namespace sluice::operator_kinds

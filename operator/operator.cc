@@ -50,18 +50,25 @@ struct Operator::Parts {
   // are not Ready yet are looked at now rather than at their next retry (queues
   // applied with their dead-letter queue in one file often arrive first).
   void requeue_referrers(const std::string& kind, const controller::json& object) {
+    static const controller::json kNoSpec = controller::json::object();
+    auto spec_of = [](const controller::json& o) -> const controller::json& {
+      auto it = o.find("spec");
+      return it != o.end() && it->is_object() ? *it : kNoSpec;
+    };
     const std::string ns = controller::namespace_of(object), name = controller::name_of(object);
+    std::string target_engine_name = name;
+    for (const resource::KindDef* t : operator_kinds::hosted_kinds())
+      if (t->kind == kind) target_engine_name = t->engine_name(spec_of(object), name);
     for (const resource::KindDef* k : operator_kinds::hosted_kinds()) {
       if (!k->references) continue;
-      std::string target_engine_name;
-      for (const resource::KindDef* t : operator_kinds::hosted_kinds())
-        if (t->kind == kind) target_engine_name = t->engine_name(object.value("spec", controller::json::object()), name);
       std::vector<std::string> keys;
+      // Runs once per resource turning Ready, over the cache without copying it.
       informers.at(k->kind)->for_each([&](const std::string& key, const controller::json& o) {
         if (controller::namespace_of(o) != ns) return;
-        const controller::json* ready = o.contains("status") ? controller::find_condition(o["status"], "Ready") : nullptr;
+        auto status = o.find("status");
+        const controller::json* ready = status != o.end() ? controller::find_condition(*status, "Ready") : nullptr;
         if (ready && ready->value("status", "") == "True") return;
-        for (const auto& ref : k->references(o.value("spec", controller::json::object()), controller::name_of(o)))
+        for (const auto& ref : k->references(spec_of(o), controller::name_of(o)))
           if (ref.kind == kind && (ref.name == name || ref.name == target_engine_name)) keys.push_back(key);
       });
       for (const auto& key : keys) controllers.at(k->kind)->enqueue(key);  // outside the informer's lock
@@ -160,9 +167,7 @@ void Operator::run() {
   p.metrics.leader(true);
 
   // An informer for every kind first, so that adapters and sources can read any of them.
-  std::vector<const resource::KindDef*> kinds(operator_kinds::hosted_kinds().begin(),
-                                              operator_kinds::hosted_kinds().end());
-  kinds.push_back(&operator_kinds::workerautoscaler());
+  const std::vector<const resource::KindDef*> kinds = operator_kinds::all_kinds();
   std::map<std::string, controller::Informer*> informers;
   for (const resource::KindDef* k : kinds) {
     controller::InformerOptions io;

@@ -14,7 +14,7 @@ using Kind = AttributeDef::Kind;
 bool has(const json& o, const char* key) { return o.is_object() && o.contains(key); }
 
 std::string queue_name_of(const json& spec, std::string_view name) {
-  return has(spec, "queueName") ? spec["queueName"].get<std::string>() : std::string(name);
+  return has(spec, "queueName") && spec["queueName"].is_string() ? spec["queueName"].get<std::string>() : std::string(name);
 }
 
 // FIFO-ness is spec.fifoQueue when set, else the queue name's .fifo suffix.
@@ -199,7 +199,9 @@ resource::KindDef make_queue_kind() {
   };
   k.references = [](const json& spec, std::string_view) {
     std::vector<resource::Reference> refs;
-    if (has(spec, "redrivePolicy") && has(spec["redrivePolicy"], "deadLetterTargetQueue"))
+    // Called on specs not validated yet (the operator's cache): anything but a string names nothing.
+    if (has(spec, "redrivePolicy") && has(spec["redrivePolicy"], "deadLetterTargetQueue") &&
+        spec["redrivePolicy"]["deadLetterTargetQueue"].is_string())
       refs.push_back({"Queue", spec["redrivePolicy"]["deadLetterTargetQueue"].get<std::string>(),
                       "spec.redrivePolicy.deadLetterTargetQueue"});
     return refs;

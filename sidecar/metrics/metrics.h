@@ -2,7 +2,8 @@
 // The sidecar's Prometheus registry. Request counters and latency histograms
 // are created up front for every action, so the request path only bumps
 // pre-resolved metrics; per-queue CloudWatch metrics are read from the engines
-// at scrape time (see sqs_metrics.h). Only this folder touches prometheus-cpp.
+// at scrape time (each module its own, e.g. sqs/queue_metrics.h). Only metrics
+// code touches prometheus-cpp.
 
 #include <memory>
 #include <mutex>

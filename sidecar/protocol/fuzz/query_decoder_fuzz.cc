@@ -1,7 +1,7 @@
 // Fuzz target: the query protocol's request side. The input is a URL query, a
 // newline, and a form body (no newline: all body). Both are parsed, merged both
 // ways (parse_form into one FormParams, merge_form of two), and the result is
-// decoded against every operation of the SQS model. Checks, beyond not crashing:
+// decoded against every operation of every service model (SLUICE_MODEL_PATHS). Checks, beyond not crashing:
 // the two ways of merging agree, a successful parse keeps every parameter, and
 // decoding gives an object or an InvalidParameterValue error.
 
@@ -15,6 +15,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sidecar/protocol/query_codec.h"
 
@@ -24,20 +25,31 @@ using sluice::protocol::AwsError;
 using sluice::protocol::FormParams;
 using sluice::protocol::ServiceModel;
 
-const ServiceModel& sqs_model() {
-  static const std::unique_ptr<ServiceModel> model = [] {
-    std::ifstream in(SLUICE_SQS_MODEL_PATH, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return ServiceModel::parse(text.str());
-  }();
-  return *model;
-}
-
 void check(bool ok, const char* what) {
   if (ok) return;
   std::cerr << "query_decoder: " << what << "\n";
   std::abort();
+}
+
+// The models of the query-protocol services, read once.
+const std::vector<std::unique_ptr<ServiceModel>>& models() {
+  static const std::vector<std::unique_ptr<ServiceModel>> all = [] {
+    std::vector<std::unique_ptr<ServiceModel>> out;
+    std::string_view paths = SLUICE_MODEL_PATHS;
+    while (!paths.empty()) {
+      const size_t semi = paths.find(';');
+      std::ifstream in(std::string(paths.substr(0, semi)), std::ios::binary);
+      std::ostringstream text;
+      text << in.rdbuf();
+      auto model = ServiceModel::parse(text.str());
+      check(model != nullptr, "a service model does not parse");
+      if (model->speaks(sluice::protocol::Protocol::query)) out.push_back(std::move(model));
+      paths = semi == std::string_view::npos ? std::string_view() : paths.substr(semi + 1);
+    }
+    check(!out.empty(), "no query-protocol service model");
+    return out;
+  }();
+  return all;
 }
 
 bool is_error(const std::optional<AwsError>& e) {
@@ -76,11 +88,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (bad) return 0;
 
-  for (const auto& [name, op] : sqs_model().operations()) {
-    if (!op.input) continue;
-    nlohmann::json out;
-    if (!is_error(sluice::protocol::decode_query(*op.input, params, out)))
-      check(out.is_object(), "decode_query gave something other than an object");
+  for (const auto& model : models()) {
+    for (const auto& [name, op] : model->operations()) {
+      if (!op.input) continue;
+      nlohmann::json out;
+      if (!is_error(sluice::protocol::decode_query(*op.input, params, out)))
+        check(out.is_object(), "decode_query gave something other than an object");
+    }
   }
   return 0;
 }
