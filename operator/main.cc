@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   po::options_description desc(
       "sluice-operator: reconciles Sluice's resources (sluice.io/v1alpha1) into Sluice runtime pods, reports\n"
       "their addresses, placement and Ready condition in status, and scales workers (WorkerAutoscaler).\n\nOptions");
+  // clang-format off
   desc.add_options()
       ("help,h", "print this help and exit")
       ("kubeconfig", po::value(&o.kubeconfig),
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
        "seconds a deletion waits for an unreachable runtime before releasing the resource")
       ("watch-timeout", po::value(&o.watch_timeout_seconds)->default_value(o.watch_timeout_seconds),
        "seconds each watch request lasts before it is renewed");
+  // clang-format on
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -59,9 +61,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   // Bounds: a zero here would spin a worker or a refresh loop.
-  for (auto [name, value, min] : {std::tuple{"--workers", o.workers, 1}, std::tuple{"--resync", resync, 1},
-                                  std::tuple{"--status-refresh", refresh, 1}, std::tuple{"--unreachable-grace", grace, 0},
-                                  std::tuple{"--watch-timeout", o.watch_timeout_seconds, 1}}) {
+  for (auto [name, value, min] :
+       {std::tuple{"--workers", o.workers, 1}, std::tuple{"--resync", resync, 1},
+        std::tuple{"--status-refresh", refresh, 1}, std::tuple{"--unreachable-grace", grace, 0},
+        std::tuple{"--watch-timeout", o.watch_timeout_seconds, 1}}) {
     if (value < min) {
       std::cerr << "sluice-operator: " << name << " must be at least " << min << "\n";
       return 2;

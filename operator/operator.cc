@@ -1,12 +1,12 @@
 #include "operator/operator.h"
 
-#include <boost/asio/signal_set.hpp>
 #include <unistd.h>
+#include <boost/asio/signal_set.hpp>
 
 #include <condition_variable>
 #include <functional>
-#include <map>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "operator/autoscaler/workerautoscaler_adapter.h"
@@ -140,9 +140,8 @@ int Operator::start() {
             << "  API server: " << config->server << " (" << config->source << ")\n"
             << "  watching: " << (options_.watch_namespace.empty() ? "all namespaces" : options_.watch_namespace)
             << "\n  runtimes: "
-            << (options_.runtime_urls.empty()
-                    ? "Service " + options_.runtime_namespace + "/" + options_.runtime_service
-                    : std::to_string(options_.runtime_urls.size()) + " fixed URL(s)")
+            << (options_.runtime_urls.empty() ? "Service " + options_.runtime_namespace + "/" + options_.runtime_service
+                                              : std::to_string(options_.runtime_urls.size()) + " fixed URL(s)")
             << "\n  metrics and probes: http://" << options_.metrics_bind << ":" << metrics_port() << "\n";
   std::cout.flush();
   return 0;

@@ -73,6 +73,8 @@ void OperatorMetrics::gauge(const std::string& name, const std::string& help,
   family->Add(labels).Set(value);
 }
 
-std::string OperatorMetrics::scrape() const { return prometheus::TextSerializer().Serialize(impl_->registry.Collect()); }
+std::string OperatorMetrics::scrape() const {
+  return prometheus::TextSerializer().Serialize(impl_->registry.Collect());
+}
 
 }  // namespace sluice

@@ -6,8 +6,8 @@
 //   sluice_operator_is_leader                           1 on the active replica
 //   sluice_operator_kube_requests_total                 API server requests made
 
-#include <memory>
 #include <map>
+#include <memory>
 #include <string>
 
 namespace sluice {

@@ -41,6 +41,8 @@ std::optional<SidecarOptions> parse_options(int argc, char** argv, int* exit_cod
       "sluice-sidecar: AWS messaging services for Kubernetes and for your laptop.\n"
       "Serves the AWS APIs of its service modules on one port, and an admin API\n"
       "(health, metrics, the operator's resource API) on another.\n\nOptions");
+  auto& c = o.connections;
+  // clang-format off
   desc.add_options()
       ("help,h", "print this help and exit")
       ("version", "print the version and exit")
@@ -52,7 +54,8 @@ std::optional<SidecarOptions> parse_options(int argc, char** argv, int* exit_cod
        "directory of the durable store (created if missing)")
       ("manifests", po::value(&o.manifests),
        "directory of resource manifests (*.yaml, *.yml) to load at start-up; any error stops the start")
-      ("region", po::value(&o.region)->default_value(o.region), "region of unsigned requests and of manifests (a signed request's credential scope names its own)")
+      ("region", po::value(&o.region)->default_value(o.region),
+       "region of unsigned requests and of manifests (a signed request's credential scope names its own)")
       ("account-id", po::value(&o.account_id)->default_value(o.account_id),
        "account id of requests whose access key is not an account id, and of every manifest's namespace")
       ("account-per-namespace", po::bool_switch(&o.account_per_namespace),
@@ -65,19 +68,20 @@ std::optional<SidecarOptions> parse_options(int argc, char** argv, int* exit_cod
        "requests share one fsync), periodic (written before acknowledging, fsynced every 200 ms) or memory")
       ("shutdown-grace", po::value(&o.shutdown_grace_seconds)->default_value(o.shutdown_grace_seconds),
        "seconds to finish in-flight requests after SIGTERM")
-      ("header-timeout", po::value(&o.connections.header_timeout_seconds)->default_value(o.connections.header_timeout_seconds),
+      ("header-timeout", po::value(&c.header_timeout_seconds)->default_value(c.header_timeout_seconds),
        "seconds a client has to send a request's headers (then 408 and close)")
-      ("body-timeout", po::value(&o.connections.body_timeout_seconds)->default_value(o.connections.body_timeout_seconds),
+      ("body-timeout", po::value(&c.body_timeout_seconds)->default_value(c.body_timeout_seconds),
        "seconds a client has to send a request's body once its headers are in")
-      ("idle-timeout", po::value(&o.connections.idle_timeout_seconds)->default_value(o.connections.idle_timeout_seconds),
+      ("idle-timeout", po::value(&c.idle_timeout_seconds)->default_value(c.idle_timeout_seconds),
        "seconds a keep-alive connection may sit idle before it is closed")
-      ("max-connections", po::value(&o.connections.max_connections)->default_value(o.connections.max_connections),
+      ("max-connections", po::value(&c.max_connections)->default_value(c.max_connections),
        "open connections per port; beyond it a new one gets 503 and is closed")
       ("metrics-level", po::value(&metrics_level)->default_value(metrics_level),
        "what /metrics reports: service (one series per service and region), resource (one per resource, up to "
        "--metrics-max-resources of each kind; the rest summed) or shard (also per shard, where there are shards)")
       ("metrics-max-resources", po::value(&o.metrics.max_resources)->default_value(o.metrics.max_resources),
        "resources of each kind with series of their own at --metrics-level resource");
+  // clang-format on
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -117,9 +121,9 @@ std::optional<SidecarOptions> parse_options(int argc, char** argv, int* exit_cod
     return std::nullopt;
   }
   for (auto [name, value] : {std::pair{"--header-timeout", o.connections.header_timeout_seconds},
-                              std::pair{"--body-timeout", o.connections.body_timeout_seconds},
-                              std::pair{"--idle-timeout", o.connections.idle_timeout_seconds},
-                              std::pair{"--max-connections", o.connections.max_connections}}) {
+                             std::pair{"--body-timeout", o.connections.body_timeout_seconds},
+                             std::pair{"--idle-timeout", o.connections.idle_timeout_seconds},
+                             std::pair{"--max-connections", o.connections.max_connections}}) {
     if (value < 1) {
       std::cerr << "sluice-sidecar: " << name << " must be at least 1\n";
       *exit_code = 2;

@@ -4,10 +4,10 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <iostream>
 #include <mutex>
-#include <condition_variable>
 
 #include "runtime/storage/memory_store.h"
 #include "runtime/storage/rocks_store.h"
@@ -62,7 +62,8 @@ struct Sidecar::Parts {
   }
 };
 
-Sidecar::Sidecar(SidecarOptions options) : options_(std::move(options)), parts_(std::make_unique<Parts>(options_.threads)) {}
+Sidecar::Sidecar(SidecarOptions options)
+    : options_(std::move(options)), parts_(std::make_unique<Parts>(options_.threads)) {}
 
 Sidecar::~Sidecar() {
   if (started_) shutdown();
@@ -107,13 +108,13 @@ int Sidecar::start() {
     names += (names.empty() ? "" : ", ") + std::string(m->name());
   }
   p.metrics.add_collectable(metrics::make_store_collector(*p.store));
-  p.endpoint = std::make_unique<aws::Endpoint>(services, aws::EndpointOptions{options_.region, options_.account_id},
-                                               &p.metrics);
-  p.api_server = std::make_unique<server::HttpServer>(
-      p.loops, server_options(options_, options_.port, size_t(32) << 20, "aws"),
-      [this](server::HttpRequest&& req, server::Responder respond) {
-        parts_->endpoint->handle(std::move(req), std::move(respond));
-      });
+  p.endpoint =
+      std::make_unique<aws::Endpoint>(services, aws::EndpointOptions{options_.region, options_.account_id}, &p.metrics);
+  p.api_server =
+      std::make_unique<server::HttpServer>(p.loops, server_options(options_, options_.port, size_t(32) << 20, "aws"),
+                                           [this](server::HttpRequest&& req, server::Responder respond) {
+                                             parts_->endpoint->handle(std::move(req), std::move(respond));
+                                           });
   if (!p.api_server->listen(&error)) {
     std::cerr << "sluice-sidecar: " << error << "\n";
     return 1;

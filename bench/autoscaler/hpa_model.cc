@@ -24,8 +24,7 @@ int HpaModel::scale_up_limit(int current, TimeMs now) const {
   const int base = period_start(up_, current, now);
   int limit = INT_MIN;
   if (up_.pods_per_period) limit = std::max(limit, base + *up_.pods_per_period);
-  if (up_.percent_per_period)
-    limit = std::max(limit, int(std::ceil(base * (1.0 + *up_.percent_per_period / 100.0))));
+  if (up_.percent_per_period) limit = std::max(limit, int(std::ceil(base * (1.0 + *up_.percent_per_period / 100.0))));
   return limit == INT_MIN ? current : limit;
 }
 
@@ -60,8 +59,7 @@ int HpaModel::sync(TimeMs now, double metric, int current) {
     if (stabilized < up) stabilized = up;
     if (stabilized > down) stabilized = down;
     recommendations_.emplace_back(now, rec);
-    const TimeMs keep =
-        std::max(up_.stabilization_window_seconds, down_.stabilization_window_seconds) * TimeMs(1000);
+    const TimeMs keep = std::max(up_.stabilization_window_seconds, down_.stabilization_window_seconds) * TimeMs(1000);
     while (!recommendations_.empty() && recommendations_.front().first < now - keep) recommendations_.pop_front();
 
     // convertDesiredReplicasWithBehaviorRate.

@@ -18,7 +18,7 @@
 namespace sluice::bench {
 
 struct KedaSettings {
-  double queue_length = 5;            // the scaler's default
+  double queue_length = 5;  // the scaler's default
   double activation_queue_length = 0;
   int polling_interval_seconds = 30;
   int cooldown_period_seconds = 300;
@@ -28,8 +28,7 @@ struct KedaSettings {
 
 class KedaModel {
  public:
-  explicit KedaModel(const KedaSettings& s)
-      : s_(s), hpa_(s.min_replica_count, s.max_replica_count, s.queue_length) {}
+  explicit KedaModel(const KedaSettings& s) : s_(s), hpa_(s.min_replica_count, s.max_replica_count, s.queue_length) {}
 
   // KEDA's own poll: the replica count to set.
   int poll(autoscaler::TimeMs now, double metric, int current);

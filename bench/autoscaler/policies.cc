@@ -3,8 +3,8 @@
 namespace sluice::bench {
 namespace {
 
-using queue_trigger::Depth;
 using autoscaler::TimeMs;
+using queue_trigger::Depth;
 
 TimeMs ms(int s) { return TimeMs(s) * 1000; }
 

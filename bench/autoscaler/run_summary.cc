@@ -78,19 +78,19 @@ std::string format_table(const std::vector<Summary>& rows, const LoadProfile& pr
   out += line;
   out += std::string(std::string(line).size() - 1, '-') + "\n";
   for (const auto& s : rows) {
-    const std::string burst_rs =
-        burst && s.drain_seconds
-            ? fmt("%.0f", s.burst_replica_seconds) + " (" + fmt("%.2f", s.burst_replica_seconds / ideal.burst_replica_seconds) + "x)"
-            : std::string("-");
+    const std::string burst_rs = burst && s.drain_seconds
+                                     ? fmt("%.0f", s.burst_replica_seconds) + " (" +
+                                           fmt("%.2f", s.burst_replica_seconds / ideal.burst_replica_seconds) + "x)"
+                                     : std::string("-");
     const std::string total_rs =
         fmt("%.0f", s.total_replica_seconds) +
         (burst ? " (" + fmt("%.2f", s.total_replica_seconds / ideal.total_replica_seconds) + "x)" : std::string());
     const std::string zero = profile.silence_starts() ? seconds_or(s.zero_after_silence, "never") : "-";
     // A held backlog never empties: what is left says nothing there.
     const std::string left = profile.held_backlog >= 0 ? "-" : std::to_string(s.left_at_end);
-    std::snprintf(line, sizeof line, "%-11s | %-9s | %-17s | %-17s | %6d | %-14d | %-12s | %4d | %4s\n",
-                  s.name.c_str(), burst ? seconds_or(s.drain_seconds, "not drained").c_str() : "-", burst_rs.c_str(),
-                  total_rs.c_str(), s.scale_changes, s.reversals, zero.c_str(), s.peak_replicas, left.c_str());
+    std::snprintf(line, sizeof line, "%-11s | %-9s | %-17s | %-17s | %6d | %-14d | %-12s | %4d | %4s\n", s.name.c_str(),
+                  burst ? seconds_or(s.drain_seconds, "not drained").c_str() : "-", burst_rs.c_str(), total_rs.c_str(),
+                  s.scale_changes, s.reversals, zero.c_str(), s.peak_replicas, left.c_str());
     out += line;
   }
   return out;

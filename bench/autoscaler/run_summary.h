@@ -35,8 +35,8 @@ struct Summary {
   double burst_replica_seconds = 0;
   double total_replica_seconds = 0;
   int scale_changes = 0;
-  int reversals = 0;                       // see count_reversals
-  std::optional<int> zero_after_silence;   // seconds from the silence to 0 replicas for good
+  int reversals = 0;                      // see count_reversals
+  std::optional<int> zero_after_silence;  // seconds from the silence to 0 replicas for good
   int peak_replicas = 0;
   uint64_t left_at_end = 0;
 };

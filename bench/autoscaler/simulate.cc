@@ -76,7 +76,7 @@ void write_csv(const std::string& path, const std::vector<LaneResult>& results) 
 
 // Reversals summed over several loads and seeds, so that a zero is not luck.
 int sweep(const std::vector<Lane>& ls, LoadProfile profile, const WorkerSettings& w, const std::vector<double>& values,
-           int seeds, int window, std::optional<int> restart_at) {
+          int seeds, int window, std::optional<int> restart_at) {
   const bool held = profile.held_backlog >= 0;
   std::map<std::string, int> reversals, changes;
   for (double v : values) {
@@ -115,8 +115,7 @@ int check(const LoadProfile& profile, const Summary& s, const Ideal& ideal, uint
     if (profile.silence_starts() && !s.zero_after_silence) failed.push_back("replicas did not return to 0");
     if (s.left_at_end != 0) failed.push_back("messages left at the end");
   }
-  if (profile.noise > 0 && s.reversals != 0)
-    failed.push_back(std::to_string(s.reversals) + " reversals under noise");
+  if (profile.noise > 0 && s.reversals != 0) failed.push_back(std::to_string(s.reversals) + " reversals under noise");
   for (const auto& f : failed) std::printf("CHECK FAILED (sluice): %s\n", f.c_str());
   if (failed.empty()) std::printf("CHECK ok (sluice)\n");
   return failed.empty() ? 0 : 1;
@@ -204,24 +203,25 @@ int main(int argc, char** argv) {
   if (profile->burst) std::printf("burst %llu at t=0, ", (unsigned long long)profile->burst);
   if (profile->held_backlog >= 0)
     std::printf("backlog held at %lld for %d s, ", (long long)profile->held_backlog, profile->rate_seconds);
-  else if (profile->rate > 0)
-    std::printf("%g msg/s for %d s, ", profile->rate, profile->rate_seconds);
+  else if (profile->rate > 0) std::printf("%g msg/s for %d s, ", profile->rate, profile->rate_seconds);
   std::printf("%d s in all; noise +-%g%%; workers %d msg/s each, Ready %d s after creation%s\n",
               profile->duration_seconds, profile->noise * 100, workers.throughput, workers.startup,
               restart_at ? (", controllers restarted at " + std::to_string(*restart_at) + " s").c_str() : "");
-  std::printf("sluice: %s (target %g, min %d, max %d, poll %d s); hpa: target %g, min 1, max %d, sync 15 s; "
-              "keda: pollingInterval 30 s, cooldownPeriod 300 s, min 0, max %d, HPA sync 15 s\n",
-              spec_path.c_str(), target, spec.min_replicas, spec.max_replicas,
-              spec.behavior.polling_interval_seconds, target, spec.max_replicas, spec.max_replicas);
+  std::printf(
+      "sluice: %s (target %g, min %d, max %d, poll %d s); hpa: target %g, min 1, max %d, sync 15 s; "
+      "keda: pollingInterval 30 s, cooldownPeriod 300 s, min 0, max %d, HPA sync 15 s\n",
+      spec_path.c_str(), target, spec.min_replicas, spec.max_replicas, spec.behavior.polling_interval_seconds, target,
+      spec.max_replicas, spec.max_replicas);
   std::fputs(format_table(rows, *profile, ideal, window).c_str(), stdout);
-  std::printf("drain: t=0 to the deletion of the last burst message; burst replica-s: replicas summed over those "
-              "seconds (x: / ideal); to zero: from the silence to 0 replicas for good\n");
+  std::printf(
+      "drain: t=0 to the deletion of the last burst message; burst replica-s: replicas summed over those "
+      "seconds (x: / ideal); to zero: from the silence to 0 replicas for good\n");
   if (!csv.empty()) std::printf("csv: %s\n", csv.c_str());
 
   int sweep_reversals = 0;
   if (vm.count("sweep")) {
-    sweep_reversals = sweep(ls, *profile, workers, vm["sweep"].as<std::vector<double>>(),
-                            vm["sweep-seeds"].as<int>(), window, restart_at);
+    sweep_reversals = sweep(ls, *profile, workers, vm["sweep"].as<std::vector<double>>(), vm["sweep-seeds"].as<int>(),
+                            window, restart_at);
   }
   if (vm.count("check")) {
     int rc = check(*profile, rows.at(0), ideal, results.at(0).deleted);

@@ -28,7 +28,7 @@ LaneResult run_lane(const std::string& name, Policy& policy, const LoadProfile& 
     if (restart_at && t == *restart_at) policy.restart(t);
     const double f = noise[size_t(t)];
     const queue_trigger::Depth seen{uint64_t(std::llround(double(q.visible) * f)),
-                                      uint64_t(std::llround(double(q.in_flight) * f)), 0};
+                                    uint64_t(std::llround(double(q.in_flight) * f)), 0};
     const int before = pool.replicas();
     const int desired = policy.tick(t, seen, before, pool.ready(t));
     if (desired != before) {
@@ -36,7 +36,8 @@ LaneResult run_lane(const std::string& name, Policy& policy, const LoadProfile& 
       r.changes.push_back({t, before, desired});
     }
 
-    r.samples.push_back({q.visible, q.in_flight, pool.replicas(), pool.ready(t), double(seen.visible + seen.in_flight)});
+    r.samples.push_back(
+        {q.visible, q.in_flight, pool.replicas(), pool.ready(t), double(seen.visible + seen.in_flight)});
     r.total_replica_seconds += pool.replicas();
     if (!r.burst_drained_at) r.burst_replica_seconds += pool.replicas();
     q.delete_in_flight();

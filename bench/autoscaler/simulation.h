@@ -25,7 +25,7 @@ struct Sample {
   uint64_t in_flight = 0;  // received, being processed
   int replicas = 0;        // spec.replicas after this second's decision
   int ready = 0;
-  double observed = 0;     // visible + in flight as the policy read it (with noise)
+  double observed = 0;  // visible + in flight as the policy read it (with noise)
 };
 
 struct ScaleChange {
@@ -40,8 +40,8 @@ struct LaneResult {
   std::optional<int> burst_drained_at;  // end of the second the last burst message was deleted
   double burst_replica_seconds = 0;     // replica-seconds in [0, burst_drained_at)
   double total_replica_seconds = 0;
-  uint64_t left_at_end = 0;             // visible + in flight when the profile ends
-  uint64_t deleted = 0;                 // messages processed
+  uint64_t left_at_end = 0;  // visible + in flight when the profile ends
+  uint64_t deleted = 0;      // messages processed
 };
 
 LaneResult run_lane(const std::string& name, Policy& policy, const LoadProfile& profile,

@@ -20,13 +20,12 @@ BlockingClient::BlockingClient(const std::string& host, uint16_t port)
     : conn_(io_, asio::ip::tcp::endpoint(asio::ip::make_address(host), port)),
       host_port_(host + ":" + std::to_string(port)) {}
 
-BlockingClient::Reply BlockingClient::call(std::string_view op, std::string_view json,
-                                           double timeout_s) {
+BlockingClient::Reply BlockingClient::call(std::string_view op, std::string_view json, double timeout_s) {
   std::string bytes = sqs::request(host_port_, op, json);
   Reply reply;
   bool done = false;
-  asio::steady_timer watchdog(io_, std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                       std::chrono::duration<double>(timeout_s)));
+  asio::steady_timer watchdog(
+      io_, std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(timeout_s)));
   watchdog.async_wait([this, &done](const boost::system::error_code& ec) {
     if (!ec && !done) conn_.abort();
   });

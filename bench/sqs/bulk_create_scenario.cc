@@ -33,7 +33,7 @@ struct Listing {
   uint64_t other = 0;     // URLs of queues we did not make
   uint64_t pages = 0;
   double seconds = 0;
-  std::string error;      // the call that failed, if one did
+  std::string error;  // the call that failed, if one did
 };
 
 Listing list_all(BlockingClient& client, uint64_t expected) {
@@ -89,8 +89,7 @@ nlohmann::json run_bulk_create(const Options& o) {
   BlockingClient setup(o.host, o.port);
   asio::io_context io;
   asio::ip::tcp::endpoint server(asio::ip::make_address(o.host), o.port);
-  CreatePhase creates(io, server, setup.host_port(), std::string(kPrefix), queues, o.create_connections, *mix,
-                      o.block);
+  CreatePhase creates(io, server, setup.host_port(), std::string(kPrefix), queues, o.create_connections, *mix, o.block);
   std::atomic<int> active{0};
   auto begin = Clock::now();
   creates.start(begin, begin + seconds(o.timeout_s), active);

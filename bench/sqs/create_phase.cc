@@ -77,9 +77,12 @@ class CreateWorker {
 
   const char* op() const {
     switch (step_) {
-      case Step::kCreate: return "CreateQueue";
-      case Step::kAttributes: return "SetQueueAttributes";
-      case Step::kTags: return "TagQueue";
+      case Step::kCreate:
+        return "CreateQueue";
+      case Step::kAttributes:
+        return "SetQueueAttributes";
+      case Step::kTags:
+        return "TagQueue";
     }
     return "";
   }
@@ -114,8 +117,7 @@ class CreateWorker {
       // The raw value is the URL unless it has escapes (none of the servers writes any).
       url_ = raw.find('\\') == std::string_view::npos ? std::string(raw) : sqs::queue_url_of(r.body);
       if (phase_.mix_.attributes) {
-        request_bytes_ =
-            sqs::request(phase_.host_port_, "SetQueueAttributes", sqs::set_queue_attributes_body(url_));
+        request_bytes_ = sqs::request(phase_.host_port_, "SetQueueAttributes", sqs::set_queue_attributes_body(url_));
         return call(Step::kAttributes, request_bytes_);
       }
     }
@@ -148,11 +150,9 @@ class CreateWorker {
   RunStats stats_;
 };
 
-CreatePhase::CreatePhase(asio::io_context& io, const asio::ip::tcp::endpoint& server,
-                         const std::string& host_port, const std::string& prefix, uint64_t queues,
-                         int connections, CreateMix mix, uint64_t block)
-    : host_port_(host_port), mix_(mix), queues_(queues),
-      block_(block == 0 ? std::max<uint64_t>(queues, 1) : block) {
+CreatePhase::CreatePhase(asio::io_context& io, const asio::ip::tcp::endpoint& server, const std::string& host_port,
+                         const std::string& prefix, uint64_t queues, int connections, CreateMix mix, uint64_t block)
+    : host_port_(host_port), mix_(mix), queues_(queues), block_(block == 0 ? std::max<uint64_t>(queues, 1) : block) {
   create_requests_.reserve(queues);
   char name[32];
   for (uint64_t i = 0; i < queues; ++i) {

@@ -37,9 +37,8 @@ class CreateWorker;
 class CreatePhase {
  public:
   // `block`: queues per timed block (block_seconds()); 0 for one block.
-  CreatePhase(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& server,
-              const std::string& host_port, const std::string& prefix, uint64_t queues, int connections,
-              CreateMix mix, uint64_t block);
+  CreatePhase(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& server, const std::string& host_port,
+              const std::string& prefix, uint64_t queues, int connections, CreateMix mix, uint64_t block);
   ~CreatePhase();
 
   // The connections send their first request at `at` (at once if it is past) and
@@ -55,8 +54,8 @@ class CreatePhase {
   Clock::time_point finished_at() const { return Clock::time_point(Clock::duration(finished_.load())); }
   uint64_t queues() const { return queues_; }
   uint64_t completed() const { return completed_.load(); }  // queues whose calls all returned
-  uint64_t created() const;   // CreateQueue replies that were 200 with a QueueUrl
-  uint64_t calls() const;     // requests answered, every kind
+  uint64_t created() const;                                 // CreateQueue replies that were 200 with a QueueUrl
+  uint64_t calls() const;                                   // requests answered, every kind
   bool timed_out() const { return timed_out_.load(); }
   // Seconds each consecutive block of `block` completed queues took (the last one
   // may be shorter).

@@ -99,9 +99,8 @@ class Consumer {
     if (!ok(ec, r)) return;
     auto outcome = sqs::delete_batch_outcome(r.body);
     if (outcome.succeeded + outcome.failed != handles_.size()) {
-      stats_.error("DeleteMessageBatch reply accounts for " +
-                   std::to_string(outcome.succeeded + outcome.failed) + " of " +
-                   std::to_string(handles_.size()) + " entries: " + std::string(r.body.substr(0, 160)));
+      stats_.error("DeleteMessageBatch reply accounts for " + std::to_string(outcome.succeeded + outcome.failed) +
+                   " of " + std::to_string(handles_.size()) + " entries: " + std::string(r.body.substr(0, 160)));
     } else if (outcome.failed > 0) {
       stats_.error("DeleteMessageBatch entries failed: " + std::string(r.body.substr(0, 160)));
     }
@@ -117,8 +116,7 @@ class Consumer {
   // Records latency or the error; on an error schedules the next receive itself.
   bool ok(const boost::system::error_code& ec, const HttpResponse& r) {
     if (!ec && r.status == 200) {
-      stats_.latency.record(
-          std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started_).count());
+      stats_.latency.record(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started_).count());
       ++stats_.ok;
       transport_failures_ = 0;
       return true;
@@ -165,8 +163,7 @@ nlohmann::json run_drain(const Options& o) {
   shared.target = fill.acknowledged;
   shared.host_port = setup.host_port();
   shared.queue_url = url;
-  shared.receive_request =
-      sqs::request(shared.host_port, "ReceiveMessage", sqs::receive_message_body(url, 10, 0));
+  shared.receive_request = sqs::request(shared.host_port, "ReceiveMessage", sqs::receive_message_body(url, 10, 0));
   asio::io_context io;
   asio::ip::tcp::endpoint server(asio::ip::make_address(o.host), o.port);
   auto begin = Clock::now();
@@ -188,8 +185,7 @@ nlohmann::json run_drain(const Options& o) {
   for (const auto& c : consumers) drain.merge(c->stats());
   bool finished = shared.done_at.load() != 0;
   double drain_seconds =
-      seconds_between(begin, finished ? Clock::time_point(Clock::duration(shared.done_at.load()))
-                                     : Clock::now());
+      seconds_between(begin, finished ? Clock::time_point(Clock::duration(shared.done_at.load())) : Clock::now());
   out["consumers"] = o.consumers;
   out["threads"] = o.threads;
   out["drained"] = shared.deleted.load();

@@ -77,15 +77,13 @@ class FillWorker {
     transport_failures_ = 0;
     auto outcome = sqs::send_batch_outcome(r.body);
     if (outcome.succeeded + outcome.failed != static_cast<size_t>(entries_)) {
-      stats_.error("SendMessageBatch reply accounts for " +
-                   std::to_string(outcome.succeeded + outcome.failed) + " of " +
-                   std::to_string(entries_) + " entries: " + std::string(r.body.substr(0, 160)));
+      stats_.error("SendMessageBatch reply accounts for " + std::to_string(outcome.succeeded + outcome.failed) +
+                   " of " + std::to_string(entries_) + " entries: " + std::string(r.body.substr(0, 160)));
     } else if (outcome.failed > 0) {
       stats_.error("SendMessageBatch entries failed: " + std::string(r.body.substr(0, 160)));
     }
     shared_.acknowledged += outcome.succeeded;
-    stats_.latency.record(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started_).count());
+    stats_.latency.record(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started_).count());
     ++stats_.ok;
     next();
   }
@@ -105,13 +103,12 @@ class FillWorker {
 FillResult fill_queue(const Options& o, const std::string& queue_url, uint64_t messages) {
   std::string host_port = o.host + ":" + std::to_string(o.port);
   std::string body = sqs::message_body(o.body_bytes);
-  std::string full = sqs::request(host_port, "SendMessageBatch",
-                                  sqs::send_message_batch_body(queue_url, body, kBatch));
+  std::string full = sqs::request(host_port, "SendMessageBatch", sqs::send_message_batch_body(queue_url, body, kBatch));
   FillShared shared;
   shared.batches = (messages + kBatch - 1) / kBatch;
   shared.last_entries = messages % kBatch == 0 ? kBatch : static_cast<int>(messages % kBatch);
-  std::string last = sqs::request(host_port, "SendMessageBatch",
-                                  sqs::send_message_batch_body(queue_url, body, shared.last_entries));
+  std::string last =
+      sqs::request(host_port, "SendMessageBatch", sqs::send_message_batch_body(queue_url, body, shared.last_entries));
   shared.full_request = &full;
   shared.last_request = &last;
 

@@ -14,7 +14,7 @@ struct FillResult {
   uint64_t acknowledged = 0;  // entries the server reported as sent
   double seconds = 0;
   bool timed_out = false;
-  RunStats stats;             // per-request latency and errors (failed entries included)
+  RunStats stats;  // per-request latency and errors (failed entries included)
 };
 
 FillResult fill_queue(const Options& o, const std::string& queue_url, uint64_t messages);

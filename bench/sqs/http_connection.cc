@@ -17,9 +17,7 @@ constexpr size_t kMaxHeaderBytes = 64 * 1024;
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return (x | 0x20) == (y | 0x20);
-         });
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return (x | 0x20) == (y | 0x20); });
 }
 
 std::string_view trim(std::string_view s) {
@@ -163,28 +161,27 @@ void HttpConnection::write() {
 
 void HttpConnection::read_more() {
   if (buf_.size() - size_ < 16 * 1024) buf_.resize(std::max<size_t>(buf_.size() * 2, 64 * 1024));
-  socket_.async_read_some(
-      asio::buffer(buf_.data() + size_, buf_.size() - size_),
-      [this](const boost::system::error_code& ec, size_t n) {
-        if (ec == asio::error::eof) {
-          eof_ = true;
-          if (size_ == 0 && reused_ && !retried_) {
-            retried_ = true;
-            return connect_then_write();
-          }
-          if (!try_complete()) fail(ec);
-          return;
-        }
-        if (ec) {
-          if (size_ == 0 && reused_ && !retried_ && ec == asio::error::connection_reset) {
-            retried_ = true;
-            return connect_then_write();
-          }
-          return fail(ec);
-        }
-        size_ += n;
-        if (!try_complete()) read_more();
-      });
+  socket_.async_read_some(asio::buffer(buf_.data() + size_, buf_.size() - size_),
+                          [this](const boost::system::error_code& ec, size_t n) {
+                            if (ec == asio::error::eof) {
+                              eof_ = true;
+                              if (size_ == 0 && reused_ && !retried_) {
+                                retried_ = true;
+                                return connect_then_write();
+                              }
+                              if (!try_complete()) fail(ec);
+                              return;
+                            }
+                            if (ec) {
+                              if (size_ == 0 && reused_ && !retried_ && ec == asio::error::connection_reset) {
+                                retried_ = true;
+                                return connect_then_write();
+                              }
+                              return fail(ec);
+                            }
+                            size_ += n;
+                            if (!try_complete()) read_more();
+                          });
 }
 
 bool HttpConnection::try_complete() {
@@ -203,8 +200,7 @@ bool HttpConnection::try_complete() {
   size_t body_start = head_end + 4;
   if (head.has_length) {
     if (size_ < body_start + head.content_length) return false;
-    finish(head.status, data.substr(body_start, head.content_length),
-           body_start + head.content_length, head.close);
+    finish(head.status, data.substr(body_start, head.content_length), body_start + head.content_length, head.close);
     return true;
   }
   if (head.chunked) {

@@ -57,13 +57,13 @@ class HttpConnection {
   boost::asio::ip::tcp::socket socket_;
   boost::asio::ip::tcp::endpoint server_;
   bool connected_ = false;
-  bool reused_ = false;      // connection had served a response before this request
-  bool retried_ = false;     // this request was already resent once
+  bool reused_ = false;   // connection had served a response before this request
+  bool retried_ = false;  // this request was already resent once
   std::string_view request_;
   Handler done_;
   std::vector<char> buf_;
-  size_t size_ = 0;          // bytes buffered
-  size_t consume_ = 0;       // bytes of the previous response, dropped on next call
+  size_t size_ = 0;     // bytes buffered
+  size_t consume_ = 0;  // bytes of the previous response, dropped on next call
   bool eof_ = false;
   std::string chunked_body_;
   uint64_t connects_ = 0;

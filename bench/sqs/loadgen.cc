@@ -107,15 +107,13 @@ void print_summary(const nlohmann::json& r, std::ostream& err) {
                 r.value("system", "").c_str(), get("rep").c_str());
   err << line;
   if (r.contains("p99_ratio") || r.contains("during_p99_us")) {
-    std::snprintf(line, sizeof line,
-                  " SendMessage p99 %7.2f ms before, %7.2f ms during %.0f CreateQueue/s (%.1fx)",
+    std::snprintf(line, sizeof line, " SendMessage p99 %7.2f ms before, %7.2f ms during %.0f CreateQueue/s (%.1fx)",
                   r.value("baseline_p99_us", 0.0) / 1000, r.value("during_p99_us", 0.0) / 1000,
                   r.value("create_rate", 0.0), r.value("p99_ratio", 0.0));
     err << line;
   } else if (r.contains("rate")) {
     std::snprintf(line, sizeof line, " %10.0f %-6s p50 %7.2f ms  p99 %7.2f ms", r.value("rate", 0.0),
-                  r.value("rate_unit", "").c_str(), r.value("p50_us", 0.0) / 1000,
-                  r.value("p99_us", 0.0) / 1000);
+                  r.value("rate_unit", "").c_str(), r.value("p50_us", 0.0) / 1000, r.value("p99_us", 0.0) / 1000);
     err << line;
   }
   err << "  errors " << get("errors") << "  " << r.value("status", "");

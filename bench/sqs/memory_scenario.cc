@@ -15,9 +15,8 @@ namespace sluice::bench {
 namespace {
 
 double seconds_since_realtime(int64_t since_ns) {
-  auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
+  auto now =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   return static_cast<double>(now - since_ns) / 1e9;
 }
 

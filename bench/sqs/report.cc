@@ -57,9 +57,7 @@ std::string thousands(double v) {
   return out;
 }
 
-std::string or_dash(const std::optional<double>& v, const char* format) {
-  return v ? fmt(format, *v) : "-";
-}
+std::string or_dash(const std::optional<double>& v, const char* format) { return v ? fmt(format, *v) : "-"; }
 
 struct Row {
   std::vector<std::string> cells;
@@ -116,12 +114,14 @@ struct Group {
   std::vector<json> runs;
   std::vector<json> clean() const {
     std::vector<json> c;
-    for (const auto& r : runs) if (str(r, "status") == "ok") c.push_back(r);
+    for (const auto& r : runs)
+      if (str(r, "status") == "ok") c.push_back(r);
     return c;
   }
   std::optional<double> median_of(const char* key) const {
     std::vector<double> v;
-    for (const auto& r : clean()) if (r.contains(key)) v.push_back(num(r, key));
+    for (const auto& r : clean())
+      if (r.contains(key)) v.push_back(num(r, key));
     return median(v);
   }
   double errors() const {
@@ -147,8 +147,8 @@ void throughput_table(std::ostream& out, const std::string& title, const Scenari
   std::optional<double> ceiling;
   if (s.by_system.count("nginx")) ceiling = s.by_system.at("nginx").median_of("rate");
   out << "\n" << title << "\n";
-  std::vector<std::string> header = {"system", drain ? "msg/s" : "req/s", "p50 ms", "p99 ms",
-                                     "errors", "vs nginx", "clean reps"};
+  std::vector<std::string> header = {"system",    drain ? "msg/s" : "req/s", "p50 ms", "p99 ms", "errors", "vs nginx",
+                                     "clean reps"};
   if (drain) {
     header.insert(header.begin() + 1, "backlog");
     header.insert(header.begin() + 5, "empty receives");
@@ -166,7 +166,8 @@ void throughput_table(std::ostream& out, const std::string& title, const Scenari
     row.cells = {sys};
     if (drain) {
       std::vector<double> backlogs;
-      for (const auto& r : g.runs) if (r.contains("acknowledged")) backlogs.push_back(num(r, "acknowledged"));
+      for (const auto& r : g.runs)
+        if (r.contains("acknowledged")) backlogs.push_back(num(r, "acknowledged"));
       auto backlog = median(backlogs);
       row.cells.push_back(backlog ? thousands(*backlog) : "-");
     }
@@ -209,9 +210,10 @@ void throughput_table(std::ostream& out, const std::string& title, const Scenari
 
 void memory_table(std::ostream& out, const Scenario& fills, const Scenario& recovers) {
   if (fills.order.empty() && recovers.order.empty()) return;
-  out << "\nmemory: 1 KiB messages loaded with SendMessageBatch, then kill -9 and restart on the same data dir (medians of clean reps)\n";
-  std::vector<std::string> header = {"system", "backlog", "fill msg/s", "VmRSS MiB", "VmHWM MiB",
-                                     "serving again s", "backlog kept", "clean reps", "target", "notes"};
+  out << "\nmemory: 1 KiB messages loaded with SendMessageBatch, then kill -9 and restart on the same data dir "
+         "(medians of clean reps)\n";
+  std::vector<std::string> header = {"system",          "backlog",      "fill msg/s", "VmRSS MiB", "VmHWM MiB",
+                                     "serving again s", "backlog kept", "clean reps", "target",    "notes"};
   std::vector<Row> rows;
   for (const auto& sys : fills.order) {
     const Group& f = fills.by_system.at(sys);
@@ -224,20 +226,18 @@ void memory_table(std::ostream& out, const Scenario& fills, const Scenario& reco
     bool kept = !r.runs.empty();
     for (const auto& run : r.runs) kept = kept && str(run, "verify") == "ok";
     size_t clean = std::min(f.clean().size(), r.clean().size());
-    bool pass = rss && serving && kept && f.errors() + r.errors() == 0 &&
-                *rss / 1024 < kBacklogRssMiB && *serving < kServingAgainSeconds;
+    bool pass = rss && serving && kept && f.errors() + r.errors() == 0 && *rss / 1024 < kBacklogRssMiB &&
+                *serving < kServingAgainSeconds;
     std::vector<json> all = f.runs;
     all.insert(all.end(), r.runs.begin(), r.runs.end());
-    rows.push_back({{sys, backlog ? thousands(*backlog) : "-", rate ? thousands(*rate) : "-",
-                     rss ? fmt("%.0f", *rss / 1024) : "-", hwm ? fmt("%.0f", *hwm / 1024) : "-",
-                     or_dash(serving, "%.2f"), kept ? "yes" : "NO",
-                     std::to_string(clean) + "/" + std::to_string(f.runs.size()),
-                     std::string(pass ? "PASS" : "FAIL") + " (RSS < 512 MiB, serving < 10 s)",
-                     notes(all)}});
+    rows.push_back(
+        {{sys, backlog ? thousands(*backlog) : "-", rate ? thousands(*rate) : "-", rss ? fmt("%.0f", *rss / 1024) : "-",
+          hwm ? fmt("%.0f", *hwm / 1024) : "-", or_dash(serving, "%.2f"), kept ? "yes" : "NO",
+          std::to_string(clean) + "/" + std::to_string(f.runs.size()),
+          std::string(pass ? "PASS" : "FAIL") + " (RSS < 512 MiB, serving < 10 s)", notes(all)}});
   }
   print_table(out, header, rows);
 }
-
 
 // Median of each element of an array figure ("block_seconds") over the clean runs.
 std::vector<double> median_per_index(const Group& g, const char* key) {
@@ -269,15 +269,16 @@ void stall_table(std::ostream& out, const Scenario& s) {
       << (str(first, "mix").empty() ? "create" : str(first, "mix"))
       << "), one call at a time; 'before' = a window as long as the creates, just before them"
       << " (medians of clean reps)\n";
-  std::vector<std::string> header = {"system", "queues", "create s", "CreateQueue/s", "req/s before",
-                                     "req/s during", "p50 before", "p99 before", "max before", "p50 during",
-                                     "p99 during", "max during", "p99 during/before", "errors", "clean reps",
+  std::vector<std::string> header = {"system",       "queues",     "create s",          "CreateQueue/s", "req/s before",
+                                     "req/s during", "p50 before", "p99 before",        "max before",    "p50 during",
+                                     "p99 during",   "max during", "p99 during/before", "errors",        "clean reps",
                                      "notes"};
   std::vector<Row> rows;
   for (const auto& sys : s.order) {
     const Group& g = s.by_system.at(sys);
     std::vector<double> queues;
-    for (const auto& r : g.runs) if (r.contains("queues")) queues.push_back(num(r, "queues"));
+    for (const auto& r : g.runs)
+      if (r.contains("queues")) queues.push_back(num(r, "queues"));
     auto q = median(queues);
     std::string note = notes(g.runs);
     for (const auto& r : g.clean()) {
@@ -286,15 +287,14 @@ void stall_table(std::ostream& out, const Scenario& s) {
         break;
       }
     }
-    rows.push_back({{sys, q ? thousands(*q) : "-", or_dash(g.median_of("create_seconds"), "%.2f"),
-                     or_dash(g.median_of("create_rate"), "%.0f"),
-                     g.median_of("baseline_rate") ? thousands(*g.median_of("baseline_rate")) : "-",
-                     g.median_of("during_rate") ? thousands(*g.median_of("during_rate")) : "-",
-                     ms(g.median_of("baseline_p50_us")), ms(g.median_of("baseline_p99_us")),
-                     ms(g.median_of("baseline_max_us")), ms(g.median_of("during_p50_us")),
-                     ms(g.median_of("during_p99_us")),
-                     ms(g.median_of("during_max_us")), or_dash(g.median_of("p99_ratio"), "%.1fx"),
-                     thousands(g.errors()), clean_reps(g), note}});
+    rows.push_back(
+        {{sys, q ? thousands(*q) : "-", or_dash(g.median_of("create_seconds"), "%.2f"),
+          or_dash(g.median_of("create_rate"), "%.0f"),
+          g.median_of("baseline_rate") ? thousands(*g.median_of("baseline_rate")) : "-",
+          g.median_of("during_rate") ? thousands(*g.median_of("during_rate")) : "-", ms(g.median_of("baseline_p50_us")),
+          ms(g.median_of("baseline_p99_us")), ms(g.median_of("baseline_max_us")), ms(g.median_of("during_p50_us")),
+          ms(g.median_of("during_p99_us")), ms(g.median_of("during_max_us")),
+          or_dash(g.median_of("p99_ratio"), "%.1fx"), thousands(g.errors()), clean_reps(g), note}});
   }
   print_table(out, header, rows);
 }
@@ -306,14 +306,15 @@ void bulk_create_table(std::ostream& out, const Scenario& s) {
       << thousands(num(first, "queues")) << " queues unless noted on " << thousands(num(first, "connections"))
       << " connections, timed per block of " << thousands(num(first, "block"))
       << "; then ListQueues(MaxResults=1000) + NextToken of all (medians of clean reps)\n";
-  std::vector<std::string> header = {"system", "queues", "total s", "queues/s", "p99 ms", "first block s",
-                                     "last block s", "last/first", "list s", "listed all", "errors",
-                                     "clean reps", "s per block", "notes"};
+  std::vector<std::string> header = {"system",        "queues",       "total s",     "queues/s", "p99 ms",
+                                     "first block s", "last block s", "last/first",  "list s",   "listed all",
+                                     "errors",        "clean reps",   "s per block", "notes"};
   std::vector<Row> rows;
   for (const auto& sys : s.order) {
     const Group& g = s.by_system.at(sys);
     std::vector<double> queues;
-    for (const auto& r : g.runs) if (r.contains("queues")) queues.push_back(num(r, "queues"));
+    for (const auto& r : g.runs)
+      if (r.contains("queues")) queues.push_back(num(r, "queues"));
     auto q = median(queues);
     bool all_listed = !g.runs.empty();
     for (const auto& r : g.runs) all_listed = all_listed && str(r, "verify") == "ok";
@@ -326,10 +327,9 @@ void bulk_create_table(std::ostream& out, const Scenario& s) {
     rows.push_back({{sys, q ? thousands(*q) : "-", or_dash(g.median_of("seconds"), "%.2f"),
                      g.median_of("rate") ? thousands(*g.median_of("rate")) : "-", ms(g.median_of("p99_us")),
                      blocks.empty() ? "-" : fmt("%.2f", blocks.front()),
-                     blocks.empty() ? "-" : fmt("%.2f", blocks.back()),
-                     or_dash(g.median_of("block_ratio"), "%.2f"), or_dash(g.median_of("list_seconds"), "%.3f"),
-                     all_listed ? "yes" : "NO", thousands(g.errors()), clean_reps(g),
-                     per_block.empty() ? "-" : per_block, notes(g.runs)}});
+                     blocks.empty() ? "-" : fmt("%.2f", blocks.back()), or_dash(g.median_of("block_ratio"), "%.2f"),
+                     or_dash(g.median_of("list_seconds"), "%.3f"), all_listed ? "yes" : "NO", thousands(g.errors()),
+                     clean_reps(g), per_block.empty() ? "-" : per_block, notes(g.runs)}});
   }
   print_table(out, header, rows);
 }
@@ -341,7 +341,7 @@ struct Figure {
   const char* name;   // scenario column
   const char* label;  // figure column
   const char* key;
-  double scale;       // applied before printing
+  double scale;  // applied before printing
   const char* format;
 };
 
@@ -362,12 +362,12 @@ void ab_table(std::ostream& out, const std::string& a, const std::string& b, con
       if (!v) return std::string("-");
       return std::string(f.format) == "thousands" ? thousands(*v * f.scale) : fmt(f.format, *v * f.scale);
     };
-    rows.push_back({{f.name, f.label, cell(va), cell(vb), or_dash(ratio, "%.2f"),
-                     clean_reps(ga) + " | " + clean_reps(gb)}});
+    rows.push_back(
+        {{f.name, f.label, cell(va), cell(vb), or_dash(ratio, "%.2f"), clean_reps(ga) + " | " + clean_reps(gb)}});
   }
   if (rows.empty()) return;
-  out << "\nA/B, interleaved in this run: " << a << " = " << (a_binary.empty() ? "?" : a_binary) << ", " << b
-      << " = " << (b_binary.empty() ? "?" : b_binary) << " (medians of clean reps)\n";
+  out << "\nA/B, interleaved in this run: " << a << " = " << (a_binary.empty() ? "?" : a_binary) << ", " << b << " = "
+      << (b_binary.empty() ? "?" : b_binary) << " (medians of clean reps)\n";
   print_table(out, {"scenario", "figure", a, b, a + "/" + b, "clean reps"}, rows);
 }
 
@@ -410,8 +410,8 @@ int print_report(const std::string& results_file, const std::string& run_id, std
   }
   if (!others.empty()) {
     double worst = *std::max_element(others.begin(), others.end());
-    out << " | CPU taken by other processes during runs: median " << fmt("%.1f%%", *median(others))
-        << ", max " << fmt("%.1f%%", worst);
+    out << " | CPU taken by other processes during runs: median " << fmt("%.1f%%", *median(others)) << ", max "
+        << fmt("%.1f%%", worst);
     quiet = quiet && worst <= kNoisyOtherCpuPct;
   }
   if (!quiet) out << "\nNOT QUIET: someone else used the cores; these figures are not final";
@@ -419,18 +419,18 @@ int print_report(const std::string& results_file, const std::string& run_id, std
   if (!send.order.empty()) {
     const json& s = send.by_system.begin()->second.runs.front();
     throughput_table(out,
-                    "send: SendMessage " + thousands(num(s, "body_bytes")) + " B, " +
-                        thousands(num(s, "connections")) + " connections, " +
-                        fmt("%g", num(s, "seconds")) + " s per rep (medians of clean reps)",
-                    send, false);
+                     "send: SendMessage " + thousands(num(s, "body_bytes")) + " B, " +
+                         thousands(num(s, "connections")) + " connections, " + fmt("%g", num(s, "seconds")) +
+                         " s per rep (medians of clean reps)",
+                     send, false);
   }
   if (!drain.order.empty()) {
     const json& d = drain.by_system.begin()->second.runs.front();
     throughput_table(out,
-                    "drain: a backlog of 1 KiB messages (" + thousands(num(d, "messages")) + " unless noted), " +
-                        thousands(num(d, "consumers")) +
-                        " consumers of ReceiveMessage(10) + DeleteMessageBatch (medians of clean reps)",
-                    drain, true);
+                     "drain: a backlog of 1 KiB messages (" + thousands(num(d, "messages")) + " unless noted), " +
+                         thousands(num(d, "consumers")) +
+                         " consumers of ReceiveMessage(10) + DeleteMessageBatch (medians of clean reps)",
+                     drain, true);
   }
   stall_table(out, stall);
   bulk_create_table(out, bulk);

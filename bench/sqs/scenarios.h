@@ -18,20 +18,20 @@ using Clock = std::chrono::steady_clock;
 struct Options {
   std::string host = "127.0.0.1";
   uint16_t port = 0;
-  int threads = 1;           // io_context threads of the generator
-  int connections = 16;      // send, and the fill phases
-  int consumers = 8;         // drain
-  double duration_s = 10;    // send: measured window
-  double warmup_s = 2;       // send: before the window
+  int threads = 1;         // io_context threads of the generator
+  int connections = 16;    // send, and the fill phases
+  int consumers = 8;       // drain
+  double duration_s = 10;  // send: measured window
+  double warmup_s = 2;     // send: before the window
   size_t body_bytes = 1024;
   uint64_t messages = 200000;  // drain, fill
-  std::string queue;         // queue name; each scenario has a default
-  double timeout_s = 600;    // bound on fill, drain and recover phases
-  uint64_t expect = 0;       // recover: acknowledged backlog to find again
-  int64_t since_ns = 0;      // recover: CLOCK_REALTIME when the restart began
-  uint64_t queues = 0;       // stall / bulk-create: queues to create (0: the scenario's default)
+  std::string queue;           // queue name; each scenario has a default
+  double timeout_s = 600;      // bound on fill, drain and recover phases
+  uint64_t expect = 0;         // recover: acknowledged backlog to find again
+  int64_t since_ns = 0;        // recover: CLOCK_REALTIME when the restart began
+  uint64_t queues = 0;         // stall / bulk-create: queues to create (0: the scenario's default)
   int create_connections = 4;  // bulk-create (stall creates on one)
-  uint64_t block = 1000;     // bulk-create: queues per timed block
+  uint64_t block = 1000;       // bulk-create: queues per timed block
   std::string mix = "create";  // stall / bulk-create: create[,attributes][,tags] per queue
 };
 

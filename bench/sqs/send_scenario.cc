@@ -28,8 +28,12 @@ class SendWorker {
  public:
   SendWorker(asio::io_context& io, const asio::ip::tcp::endpoint& server, const std::string& request,
              Clock::time_point window_start, Clock::time_point window_end, std::atomic<int>& active)
-      : conn_(io, server), backoff_(io), request_(request), window_start_(window_start),
-        window_end_(window_end), active_(active) {}
+      : conn_(io, server),
+        backoff_(io),
+        request_(request),
+        window_start_(window_start),
+        window_end_(window_end),
+        active_(active) {}
 
   void start() {
     ++active_;
@@ -41,17 +45,14 @@ class SendWorker {
  private:
   void next() {
     started_ = Clock::now();
-    conn_.call(request_, [this](const boost::system::error_code& ec, const HttpResponse& r) {
-      on_reply(ec, r);
-    });
+    conn_.call(request_, [this](const boost::system::error_code& ec, const HttpResponse& r) { on_reply(ec, r); });
   }
 
   void on_reply(const boost::system::error_code& ec, const HttpResponse& r) {
     auto now = Clock::now();
     if (!ec && r.status == 200 && r.body.find("\"MessageId\"") != std::string_view::npos) {
       if (now >= window_start_ && now < window_end_) {
-        stats_.latency.record(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(now - started_).count());
+        stats_.latency.record(std::chrono::duration_cast<std::chrono::nanoseconds>(now - started_).count());
         ++stats_.ok;
       }
     } else if (!ec && r.status == 200) {
@@ -91,8 +92,8 @@ nlohmann::json run_send(const Options& o) {
   const std::string url = create_queue_or_fail(setup, queue, out);
   if (url.empty()) return out;
 
-  std::string request = sqs::request(setup.host_port(), "SendMessage",
-                                     sqs::send_message_body(url, sqs::message_body(o.body_bytes)));
+  std::string request =
+      sqs::request(setup.host_port(), "SendMessage", sqs::send_message_body(url, sqs::message_body(o.body_bytes)));
   asio::io_context io;
   asio::ip::tcp::endpoint server(asio::ip::make_address(o.host), o.port);
   auto begin = Clock::now();
@@ -102,8 +103,7 @@ nlohmann::json run_send(const Options& o) {
   std::atomic<int> active{0};
   std::vector<std::unique_ptr<SendWorker>> workers;
   for (int i = 0; i < o.connections; ++i) {
-    workers.push_back(
-        std::make_unique<SendWorker>(io, server, request, window_start, window_end, active));
+    workers.push_back(std::make_unique<SendWorker>(io, server, request, window_start, window_end, active));
     workers.back()->start();
   }
   Watchdog watchdog(io, active, window_end + std::chrono::seconds(10));

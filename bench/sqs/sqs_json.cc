@@ -25,8 +25,7 @@ std::string request(std::string_view host_port, std::string_view op, std::string
 }
 
 std::string message_body(size_t bytes) {
-  static constexpr std::string_view kAlphabet =
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  static constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   std::string s(bytes, ' ');
   for (size_t i = 0; i < bytes; ++i) s[i] = kAlphabet[(i * 7 + i / 61) % kAlphabet.size()];
   return s;
@@ -34,13 +33,9 @@ std::string message_body(size_t bytes) {
 
 std::string json_string(std::string_view s) { return nlohmann::json(std::string(s)).dump(); }
 
-std::string create_queue_body(std::string_view name) {
-  return "{\"QueueName\":" + json_string(name) + "}";
-}
+std::string create_queue_body(std::string_view name) { return "{\"QueueName\":" + json_string(name) + "}"; }
 
-std::string get_queue_url_body(std::string_view name) {
-  return "{\"QueueName\":" + json_string(name) + "}";
-}
+std::string get_queue_url_body(std::string_view name) { return "{\"QueueName\":" + json_string(name) + "}"; }
 
 std::string send_message_body(std::string_view queue_url, std::string_view message) {
   return "{\"QueueUrl\":" + json_string(queue_url) + ",\"MessageBody\":" + json_string(message) + "}";
@@ -58,8 +53,7 @@ std::string send_message_batch_body(std::string_view queue_url, std::string_view
 }
 
 std::string receive_message_body(std::string_view queue_url, int max_messages, int wait_seconds) {
-  return "{\"QueueUrl\":" + json_string(queue_url) +
-         ",\"MaxNumberOfMessages\":" + std::to_string(max_messages) +
+  return "{\"QueueUrl\":" + json_string(queue_url) + ",\"MaxNumberOfMessages\":" + std::to_string(max_messages) +
          ",\"WaitTimeSeconds\":" + std::to_string(wait_seconds) + "}";
 }
 
@@ -89,8 +83,7 @@ std::string list_queues_body(int max_results, std::string_view next_token) {
   return body;
 }
 
-std::string delete_message_batch_body(std::string_view queue_url,
-                                   const std::vector<std::string_view>& handles) {
+std::string delete_message_batch_body(std::string_view queue_url, const std::vector<std::string_view>& handles) {
   std::string body;
   body.reserve(queue_url.size() + 64 + handles.size() * 300);
   body += "{\"QueueUrl\":";

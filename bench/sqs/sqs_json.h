@@ -36,8 +36,7 @@ std::string tag_queue_body(std::string_view queue_url);
 // kept); empty for the first page.
 std::string list_queues_body(int max_results, std::string_view next_token);
 // `handles` are raw JSON string contents as found in the reply (escapes kept).
-std::string delete_message_batch_body(std::string_view queue_url,
-                                   const std::vector<std::string_view>& handles);
+std::string delete_message_batch_body(std::string_view queue_url, const std::vector<std::string_view>& handles);
 
 // Appends every ReceiptHandle value in a ReceiveMessage reply (raw, still escaped)
 // to `out` and returns how many were found.

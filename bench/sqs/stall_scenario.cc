@@ -45,8 +45,13 @@ class StallSender {
   StallSender(asio::io_context& io, const asio::ip::tcp::endpoint& server, const std::string& request,
               Clock::time_point record_from, Clock::time_point deadline, const CreatePhase& creates,
               std::atomic<int>& active)
-      : conn_(io, server), backoff_(io), request_(request), record_from_(record_from), deadline_(deadline),
-        creates_(creates), active_(active) {
+      : conn_(io, server),
+        backoff_(io),
+        request_(request),
+        record_from_(record_from),
+        deadline_(deadline),
+        creates_(creates),
+        active_(active) {
     samples_.reserve(1 << 16);
   }
 
@@ -138,8 +143,8 @@ nlohmann::json run_stall(const Options& o) {
   const std::string url = create_queue_or_fail(setup, queue, out);
   if (url.empty()) return out;
 
-  std::string request = sqs::request(setup.host_port(), "SendMessage",
-                                     sqs::send_message_body(url, sqs::message_body(o.body_bytes)));
+  std::string request =
+      sqs::request(setup.host_port(), "SendMessage", sqs::send_message_body(url, sqs::message_body(o.body_bytes)));
   uint64_t queues = o.queues == 0 ? 1000 : o.queues;
   asio::io_context io;
   asio::ip::tcp::endpoint server(asio::ip::make_address(o.host), o.port);
@@ -165,8 +170,7 @@ nlohmann::json run_stall(const Options& o) {
   int64_t create_start = creates.started_at().time_since_epoch().count();
   int64_t create_end =
       creates.finished_ticks() != 0 ? creates.finished_ticks() : Clock::now().time_since_epoch().count();
-  int64_t baseline_start =
-      std::max(create_start - (create_end - create_start), record_from.time_since_epoch().count());
+  int64_t baseline_start = std::max(create_start - (create_end - create_start), record_from.time_since_epoch().count());
   Window baseline, during;
   baseline.seconds = static_cast<double>(create_start - baseline_start) / 1e9;
   during.seconds = static_cast<double>(create_end - create_start) / 1e9;
@@ -176,7 +180,7 @@ nlohmann::json run_stall(const Options& o) {
     sends.merge(s->stats());
     connects += s->connects();
     for (const Sample& sample : s->samples()) {
-      Window* w = sample.done >= create_start && sample.done <= create_end ? &during
+      Window* w = sample.done >= create_start && sample.done <= create_end      ? &during
                   : sample.done >= baseline_start && sample.done < create_start ? &baseline
                                                                                 : nullptr;
       if (w == nullptr) continue;

@@ -21,12 +21,13 @@ Field positive_number(const char* name, const char* doc) {
 
 Field rules_field(const char* name, const ScalingRules& d, const char* doc) {
   Field f{name, Type::object, doc};
-  f.fields = {int_field("stabilizationWindowSeconds", 0, 3600,
-                        "Scale only to the lowest (up) or highest (down) recommendation seen in this window.",
-                        d.stabilization_window_seconds),
-              int_field("podsPerPeriod", 1, 1000, "At most this many pods added or removed per period."),
-              int_field("percentPerPeriod", 1, 1000, "At most this percentage of the replicas added or removed per period."),
-              int_field("periodSeconds", 1, 1800, "Length of the period the limits apply to.", d.period_seconds)};
+  f.fields = {
+      int_field("stabilizationWindowSeconds", 0, 3600,
+                "Scale only to the lowest (up) or highest (down) recommendation seen in this window.",
+                d.stabilization_window_seconds),
+      int_field("podsPerPeriod", 1, 1000, "At most this many pods added or removed per period."),
+      int_field("percentPerPeriod", 1, 1000, "At most this percentage of the replicas added or removed per period."),
+      int_field("periodSeconds", 1, 1800, "Length of the period the limits apply to.", d.period_seconds)};
   return f;
 }
 
@@ -70,25 +71,26 @@ resource::KindDef make_kind(std::span<const TriggerKind* const> triggers) {
     item.fields[0].required = true;
   } else {
     std::string cel = "[";
-    for (size_t i = 0; i < triggers.size(); ++i) cel += (i ? ", " : "") + std::string("has(self.") + triggers[i]->key + ")";
+    for (size_t i = 0; i < triggers.size(); ++i)
+      cel += (i ? ", " : "") + std::string("has(self.") + triggers[i]->key + ")";
     cel += "].filter(x, x).size() == 1";
-    item.rules.push_back({cel, "a trigger names exactly one of: " + keys, "", [triggers](const json& self, std::string_view) {
-                            int n = 0;
-                            for (const TriggerKind* t : triggers) n += self.contains(t->key);
-                            return n == 1;
-                          }});
+    item.rules.push_back(
+        {cel, "a trigger names exactly one of: " + keys, "", [triggers](const json& self, std::string_view) {
+           int n = 0;
+           for (const TriggerKind* t : triggers) n += self.contains(t->key);
+           return n == 1;
+         }});
   }
   list.items = {item};
 
   Field behavior{"behavior", Type::object, "How fast to scale, and when to poll."};
-  behavior.fields = {int_field("pollingIntervalSeconds", 1, 3600, "Seconds between metric reads.",
-                               b.polling_interval_seconds),
-                     rules_field("scaleUp", b.scale_up,
-                                 "Scale-up limits (default: no window; max of +4 pods and +100% per 15 s)."),
-                     rules_field("scaleDown", b.scale_down, "Scale-down limits (default: 300 s window; -100% per 15 s)."),
-                     int_field("scaleToZeroCooldownSeconds", 0, 86400,
-                               "Seconds with nothing visible or in flight before going from 1 replica to 0.",
-                               b.scale_to_zero_cooldown_seconds)};
+  behavior.fields = {
+      int_field("pollingIntervalSeconds", 1, 3600, "Seconds between metric reads.", b.polling_interval_seconds),
+      rules_field("scaleUp", b.scale_up, "Scale-up limits (default: no window; max of +4 pods and +100% per 15 s)."),
+      rules_field("scaleDown", b.scale_down, "Scale-down limits (default: 300 s window; -100% per 15 s)."),
+      int_field("scaleToZeroCooldownSeconds", 0, 86400,
+                "Seconds with nothing visible or in flight before going from 1 replica to 0.",
+                b.scale_to_zero_cooldown_seconds)};
   Field fallback{"fallback", Type::object, "Replicas to run when the backlog cannot be read."};
   fallback.fields = {int_field("failureThreshold", 1, 100, "Consecutive failed metric reads before the fallback.",
                                fb.failure_threshold),
@@ -96,12 +98,12 @@ resource::KindDef make_kind(std::span<const TriggerKind* const> triggers) {
 
   Field max{"maxReplicas", Type::integer, "Most replicas.", 1, 10000};
   max.required = true;
-  k.spec = {target, int_field("minReplicas", 0, 10000, "Fewest replicas; 0 allows scaling to zero.", 0), max, list,
+  k.spec = {target,   int_field("minReplicas", 0, 10000, "Fewest replicas; 0 allows scaling to zero.", 0),
+            max,      list,
             behavior, fallback};
-  k.spec_rules.push_back({"self.minReplicas <= self.maxReplicas", "minReplicas must not exceed maxReplicas",
-                          "minReplicas", [](const json& s, std::string_view) {
-                            return s.value("minReplicas", 0) <= s.value("maxReplicas", 1);
-                          }});
+  k.spec_rules.push_back(
+      {"self.minReplicas <= self.maxReplicas", "minReplicas must not exceed maxReplicas", "minReplicas",
+       [](const json& s, std::string_view) { return s.value("minReplicas", 0) <= s.value("maxReplicas", 1); }});
 
   k.status = {
       int_field("currentReplicas", 0, 100000, "Replicas of the target after the last poll."),
@@ -156,25 +158,27 @@ Field trigger_field(const TriggerKind& kind) {
   name.required = true;
   Field activation{"activationBacklog", Type::integer, "Go from 0 to 1 replica once the backlog exceeds this.", 0};
   activation.default_value = 0;
-  f.fields = {name,
-              positive_number("targetBacklogPerReplica",
-                              "Work one replica should have waiting (the target of target tracking)."),
-              positive_number("acceptableLatencySeconds",
-                              "With secondsPerMessage instead of targetBacklogPerReplica: AWS's recipe, target = "
-                              "acceptableLatencySeconds / secondsPerMessage."),
-              positive_number("secondsPerMessage", "Average time one replica spends on one message."),
-              activation,
-              positive_number("targetInFlightPerReplica",
-                              "Optional scale-in floor: never fewer than in-flight work / this many replicas (set it to "
-                              "what one replica works on at once).")};
+  f.fields = {
+      name,
+      positive_number("targetBacklogPerReplica",
+                      "Work one replica should have waiting (the target of target tracking)."),
+      positive_number("acceptableLatencySeconds",
+                      "With secondsPerMessage instead of targetBacklogPerReplica: AWS's recipe, target = "
+                      "acceptableLatencySeconds / secondsPerMessage."),
+      positive_number("secondsPerMessage", "Average time one replica spends on one message."),
+      activation,
+      positive_number("targetInFlightPerReplica",
+                      "Optional scale-in floor: never fewer than in-flight work / this many replicas (set it to "
+                      "what one replica works on at once).")};
   for (const auto& own : kind.fields) f.fields.push_back(own);
-  f.rules.push_back({"has(self.targetBacklogPerReplica) != (has(self.acceptableLatencySeconds) && "
-                     "has(self.secondsPerMessage))",
-                     "set either targetBacklogPerReplica, or acceptableLatencySeconds with secondsPerMessage",
-                     "targetBacklogPerReplica", [](const json& t, std::string_view) {
-                       return has(t, "targetBacklogPerReplica") !=
-                              (has(t, "acceptableLatencySeconds") && has(t, "secondsPerMessage"));
-                     }});
+  f.rules.push_back(
+      {"has(self.targetBacklogPerReplica) != (has(self.acceptableLatencySeconds) && "
+       "has(self.secondsPerMessage))",
+       "set either targetBacklogPerReplica, or acceptableLatencySeconds with secondsPerMessage",
+       "targetBacklogPerReplica", [](const json& t, std::string_view) {
+         return has(t, "targetBacklogPerReplica") !=
+                (has(t, "acceptableLatencySeconds") && has(t, "secondsPerMessage"));
+       }});
   return f;
 }
 
@@ -207,7 +211,8 @@ Spec parse_spec(const resource::KindDef& kind, const json& spec, std::vector<Spe
             ? t["targetBacklogPerReplica"].get<double>()
             : t["acceptableLatencySeconds"].get<double>() / t["secondsPerMessage"].get<double>();
     trigger.activation_backlog = t.value("activationBacklog", int64_t(0));
-    if (has(t, "targetInFlightPerReplica")) trigger.target_in_flight_per_replica = t["targetInFlightPerReplica"].get<double>();
+    if (has(t, "targetInFlightPerReplica"))
+      trigger.target_in_flight_per_replica = t["targetInFlightPerReplica"].get<double>();
     trigger.options = t;
     out.triggers.push_back(std::move(trigger));
   }

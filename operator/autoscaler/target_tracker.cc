@@ -101,7 +101,8 @@ Decision TargetTracker::decide(const Spec& spec, const Observation& obs) {
   if (spec.min_replicas == 0) {
     if (current == 0 && !d.active) {
       d.desired = 0;
-      d.reason = "idle at zero: backlog " + std::to_string(int64_t(d.backlog)) + " is not above the activation threshold";
+      d.reason =
+          "idle at zero: backlog " + std::to_string(int64_t(d.backlog)) + " is not above the activation threshold";
       return d;
     }
     if (current == 0 && d.active) recommendation = std::max(recommendation, 1);

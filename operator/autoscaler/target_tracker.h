@@ -33,8 +33,8 @@ using TimeMs = int64_t;
 
 struct Observation {
   TimeMs now = 0;
-  int replicas = 0;        // the target's spec.replicas
-  int ready_replicas = 0;  // pods Ready: capacity (pods still starting are not)
+  int replicas = 0;                              // the target's spec.replicas
+  int ready_replicas = 0;                        // pods Ready: capacity (pods still starting are not)
   std::vector<std::optional<Reading>> readings;  // one per trigger; nullopt: the read failed
 };
 

@@ -17,8 +17,8 @@ namespace sluice::autoscaler {
 
 // What one trigger says, parsed.
 struct Trigger {
-  std::string source;  // the key of its entry: "queue"
-  std::string name;    // the resource it reads, in the autoscaler's namespace
+  std::string source;                     // the key of its entry: "queue"
+  std::string name;                       // the resource it reads, in the autoscaler's namespace
   double target_backlog_per_replica = 0;  // given, or acceptableLatencySeconds / secondsPerMessage
   int64_t activation_backlog = 0;         // 0 -> 1 once the backlog exceeds this
   // Optional scale-in floor: keep ceil(in flight / this) replicas. Replicas busy

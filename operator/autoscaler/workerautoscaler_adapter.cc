@@ -78,7 +78,8 @@ Outcome WorkerAutoscalerAdapter::apply(const json& wa, json& status) {
   const std::string target_path = target.object_path(ns, spec.target.name);
   auto scale = client_.get(target_path + "/scale");
   if (!scale.ok())
-    return Outcome::not_ready("TargetNotFound", spec.target.kind + " " + spec.target.name + ": " + scale.describe(), poll);
+    return Outcome::not_ready("TargetNotFound", spec.target.kind + " " + spec.target.name + ": " + scale.describe(),
+                              poll);
   const int replicas = scale.body["spec"].value("replicas", 0);
   auto object = client_.get(target_path);
   const int ready = object.ok() && object.body.contains("status")
@@ -97,12 +98,13 @@ Outcome WorkerAutoscalerAdapter::apply(const json& wa, json& status) {
   if (d.desired != replicas) {
     auto r = client_.patch(target_path + "/scale", {{"spec", {{"replicas", d.desired}}}});
     if (!r.ok()) {
-      Outcome failed = Outcome::not_ready("ScaleFailed", r.describe(), ReconcileResult::failed("cannot scale " + spec.target.name));
+      Outcome failed =
+          Outcome::not_ready("ScaleFailed", r.describe(), ReconcileResult::failed("cannot scale " + spec.target.name));
       return failed;
     }
     events_.normal(wa, "Scaled",
-                   "Scaled " + spec.target.kind + " " + spec.target.name + " from " + std::to_string(replicas) + " to " +
-                       std::to_string(d.desired) + ": " + d.reason);
+                   "Scaled " + spec.target.kind + " " + spec.target.name + " from " + std::to_string(replicas) +
+                       " to " + std::to_string(d.desired) + ": " + d.reason);
     status["lastScaleTime"] = controller::now_rfc3339();
     status["lastScaleReason"] = d.reason;
   }

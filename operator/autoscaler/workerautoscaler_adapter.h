@@ -19,8 +19,8 @@
 namespace sluice::autoscaler {
 
 // Reports a gauge to the operator's metrics (name, help, labels, value).
-using GaugeSink = std::function<void(const std::string&, const std::string&, const std::map<std::string, std::string>&,
-                                     double)>;
+using GaugeSink =
+    std::function<void(const std::string&, const std::string&, const std::map<std::string, std::string>&, double)>;
 
 class WorkerAutoscalerAdapter final : public controller::KindAdapter {
  public:

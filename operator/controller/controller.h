@@ -46,8 +46,8 @@ struct ControllerObserver {
 
 class Controller {
  public:
-  Controller(std::string kind, Informer& informer, Reconciler& reconciler, int workers,
-             std::chrono::seconds resync, ControllerObserver observer);
+  Controller(std::string kind, Informer& informer, Reconciler& reconciler, int workers, std::chrono::seconds resync,
+             ControllerObserver observer);
   ~Controller();
 
   void start();

@@ -46,7 +46,9 @@ std::string Informer::key_of(const json& object) {
   return ns.empty() ? name : ns + "/" + name;
 }
 
-void Informer::start() { thread_ = std::thread([this] { run(); }); }
+void Informer::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void Informer::stop() {
   stop_ = true;
@@ -122,8 +124,8 @@ void Informer::run() {
       need_list = false;
       failures = 0;
     }
-    std::string query = "resourceVersion=" + rv + "&allowWatchBookmarks=true&timeoutSeconds=" +
-                        std::to_string(options_.watch_timeout_seconds);
+    std::string query = "resourceVersion=" + rv +
+                        "&allowWatchBookmarks=true&timeoutSeconds=" + std::to_string(options_.watch_timeout_seconds);
     if (auto s = selectors(options_); !s.empty()) query += "&" + s;
     bool gone = false;
     auto r = client_.watch(

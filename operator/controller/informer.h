@@ -28,7 +28,7 @@ namespace sluice::controller {
 using json = nlohmann::json;
 
 struct InformerOptions {
-  std::string ns;               // "" for all namespaces
+  std::string ns;  // "" for all namespaces
   std::string field_selector;
   std::string label_selector;
   int watch_timeout_seconds = 60;

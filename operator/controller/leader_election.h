@@ -24,7 +24,8 @@ struct LeaderElectionOptions {
 
 class LeaderElector {
  public:
-  LeaderElector(kube::KubeClient& client, LeaderElectionOptions options) : client_(client), options_(std::move(options)) {}
+  LeaderElector(kube::KubeClient& client, LeaderElectionOptions options)
+      : client_(client), options_(std::move(options)) {}
 
   // Blocks until leadership is acquired (true) or stop is set (false).
   bool acquire(const std::atomic<bool>& stop);

@@ -8,9 +8,7 @@
 namespace sluice::controller {
 
 std::string name_of(const json& o) { return o.contains("metadata") ? o["metadata"].value("name", "") : ""; }
-std::string namespace_of(const json& o) {
-  return o.contains("metadata") ? o["metadata"].value("namespace", "") : "";
-}
+std::string namespace_of(const json& o) { return o.contains("metadata") ? o["metadata"].value("namespace", "") : ""; }
 int64_t generation_of(const json& o) {
   return o.contains("metadata") ? o["metadata"].value("generation", int64_t(0)) : 0;
 }
@@ -26,9 +24,9 @@ bool has_finalizer(const json& o, const std::string& finalizer) {
 }
 
 std::string now_rfc3339() {
-  return rfc3339(std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count());
+  return rfc3339(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
 }
 
 std::string rfc3339(int64_t ms) {
@@ -64,7 +62,8 @@ bool set_condition(json& status, const std::string& type, bool ok, const std::st
   for (auto& c : status["conditions"]) {
     if (c.value("type", "") != type) continue;
     bool changed = c.value("status", "") != value || c.value("reason", "") != reason ||
-                   c.value("message", "") != message || c.value("observedGeneration", int64_t(-1)) != observed_generation;
+                   c.value("message", "") != message ||
+                   c.value("observedGeneration", int64_t(-1)) != observed_generation;
     if (!changed) return false;
     if (c.value("status", "") != value) c["lastTransitionTime"] = now_rfc3339();
     c["status"] = value;

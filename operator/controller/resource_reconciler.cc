@@ -20,8 +20,8 @@ ResourceReconciler::ResourceReconciler(kube::KubeClient& client, Informer& infor
 
 bool ResourceReconciler::set_finalizers(const json& object, const json& finalizers) {
   // resourceVersion in a patch is a precondition: a concurrent change makes this a 409 and we retry.
-  json patch = {{"metadata",
-                 {{"finalizers", finalizers}, {"resourceVersion", object["metadata"].value("resourceVersion", "")}}}};
+  json patch = {
+      {"metadata", {{"finalizers", finalizers}, {"resourceVersion", object["metadata"].value("resourceVersion", "")}}}};
   return client_.patch(type_.object_path(namespace_of(object), name_of(object)), patch).ok();
 }
 

@@ -22,8 +22,8 @@ namespace sluice::controller {
 
 // What applying or finalizing came to.
 struct Outcome {
-  bool ok = false;           // apply: Ready; finalize: the finalizer may go
-  std::string reason;        // CamelCase, for the Ready condition or the Event
+  bool ok = false;     // apply: Ready; finalize: the finalizer may go
+  std::string reason;  // CamelCase, for the Ready condition or the Event
   std::string message;
   bool warning = false;      // finalize: released, but with something left behind
   bool keep_status = false;  // apply: nothing new to say (the status stays as it is)

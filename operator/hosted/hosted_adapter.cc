@@ -61,21 +61,24 @@ Outcome HostedAdapter::finalize(const json& object) {
   auto runtime = runtime_name.empty() ? std::nullopt : runtimes_.find(runtime_name);
   if (!runtime)
     return released("RuntimeGone",
-                    runtime_name.empty() ? "The " + kind_.singular + " was never placed on a runtime; nothing to delete."
-                                         : "Runtime " + runtime_name + " no longer exists; nothing left to delete.",
+                    runtime_name.empty()
+                        ? "The " + kind_.singular + " was never placed on a runtime; nothing to delete."
+                        : "Runtime " + runtime_name + " no longer exists; nothing left to delete.",
                     !runtime_name.empty());
   if (spec.value("deletionPolicy", "Delete") == "Retain")
-    return released("Retained", "deletionPolicy is Retain: " + kind_.kind + " " + name + " and its data stay in runtime " +
-                                    runtime_name + ".",
-                    false);
+    return released(
+        "Retained",
+        "deletionPolicy is Retain: " + kind_.kind + " " + name + " and its data stay in runtime " + runtime_name + ".",
+        false);
   auto r = runtimes_.call(*runtime, "DELETE", path(object));
   if (r.ok() || r.status == 404)
-    return released("Deleted", kind_.kind + " " + name + " and its data were deleted from runtime " + runtime_name + ".",
-                    false);
+    return released("Deleted",
+                    kind_.kind + " " + name + " and its data were deleted from runtime " + runtime_name + ".", false);
   if (controller::deleting_for(object) >= options_.unreachable_grace)
     return released("RuntimeUnreachable",
-                    "Runtime " + runtime_name + " did not answer for " + std::to_string(options_.unreachable_grace.count()) +
-                        " s; released the resource, " + kind_.kind + " " + name + " may remain in the runtime.",
+                    "Runtime " + runtime_name + " did not answer for " +
+                        std::to_string(options_.unreachable_grace.count()) + " s; released the resource, " +
+                        kind_.kind + " " + name + " may remain in the runtime.",
                     true);
   Outcome waiting = Outcome::not_ready(
       "DeleteFailed", "",

@@ -1,8 +1,8 @@
 #include "operator/kube/kube_client.h"
 
-#include <boost/asio/ssl.hpp>
-#include <cpprest/http_client.h>
 #include <cpprest/containerstream.h>
+#include <cpprest/http_client.h>
+#include <boost/asio/ssl.hpp>
 
 #include <fstream>
 #include <mutex>
@@ -36,10 +36,14 @@ ApiResponse from_exception(const std::exception& e) {
 
 const char* content_type_of(PatchType t) {
   switch (t) {
-    case PatchType::merge: return "application/merge-patch+json";
-    case PatchType::json: return "application/json-patch+json";
-    case PatchType::strategic: return "application/strategic-merge-patch+json";
-    case PatchType::apply: return "application/apply-patch+yaml";
+    case PatchType::merge:
+      return "application/merge-patch+json";
+    case PatchType::json:
+      return "application/json-patch+json";
+    case PatchType::strategic:
+      return "application/strategic-merge-patch+json";
+    case PatchType::apply:
+      return "application/apply-patch+yaml";
   }
   return "application/json";
 }

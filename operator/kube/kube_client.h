@@ -19,7 +19,7 @@ using json = nlohmann::json;
 
 // A resource type's REST coordinates.
 struct ResourceType {
-  std::string group;    // "" for the core group
+  std::string group;  // "" for the core group
   std::string version;
   std::string plural;
   std::string kind;
@@ -33,9 +33,9 @@ struct ResourceType {
 };
 
 struct ApiResponse {
-  int status = 0;       // HTTP status; 0 when the request never got an answer
-  json body;            // parsed JSON (a Status object on errors)
-  std::string error;    // transport error or the Status message
+  int status = 0;     // HTTP status; 0 when the request never got an answer
+  json body;          // parsed JSON (a Status object on errors)
+  std::string error;  // transport error or the Status message
   bool ok() const { return status >= 200 && status < 300; }
   bool not_found() const { return status == 404; }
   bool conflict() const { return status == 409; }

@@ -102,7 +102,8 @@ std::optional<KubeConfig> parse_kubeconfig(const std::string& path, std::string*
     if (!read_data_or_file(user, "client-certificate", base, &cfg.client_cert_pem, error)) return std::nullopt;
     if (!read_data_or_file(user, "client-key", base, &cfg.client_key_pem, error)) return std::nullopt;
     if (user["exec"] || user["auth-provider"]) {
-      *error = path + ": user " + user_name + " uses an exec or auth-provider plugin, which sluice-operator does "
+      *error = path + ": user " + user_name +
+               " uses an exec or auth-provider plugin, which sluice-operator does "
                "not run; use a token or a client certificate";
       return std::nullopt;
     }

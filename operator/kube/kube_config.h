@@ -10,15 +10,15 @@
 namespace sluice::kube {
 
 struct KubeConfig {
-  std::string server;            // https://host:port (or http:// for test servers)
-  std::string ca_pem;            // CA bundle to verify the server; empty: system roots
+  std::string server;  // https://host:port (or http:// for test servers)
+  std::string ca_pem;  // CA bundle to verify the server; empty: system roots
   bool insecure_skip_verify = false;
-  std::string token;             // bearer token
-  std::string token_file;        // re-read on every request (projected tokens rotate)
-  std::string client_cert_pem;   // client certificate authentication
+  std::string token;            // bearer token
+  std::string token_file;       // re-read on every request (projected tokens rotate)
+  std::string client_cert_pem;  // client certificate authentication
   std::string client_key_pem;
-  std::string namespace_;        // the context's (or service account's) namespace
-  std::string source;            // where this came from, for logs
+  std::string namespace_;  // the context's (or service account's) namespace
+  std::string source;      // where this came from, for logs
 };
 
 // `explicit_path` is --kubeconfig ("" when not given). On failure returns

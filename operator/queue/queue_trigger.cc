@@ -10,7 +10,8 @@ const autoscaler::TriggerKind& queue_trigger() {
     in_flight.default_value = true;
     Field delayed{"includeDelayed", Field::Type::boolean, "Count delayed messages."};
     delayed.default_value = false;
-    return autoscaler::TriggerKind{"queue", "Scale on the backlog of a Queue in the same namespace.", {in_flight, delayed}};
+    return autoscaler::TriggerKind{
+        "queue", "Scale on the backlog of a Queue in the same namespace.", {in_flight, delayed}};
   }();
   return kind;
 }

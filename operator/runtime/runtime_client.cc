@@ -39,8 +39,8 @@ RuntimeSet::RuntimeSet(kube::KubeClient& client, std::string ns, std::string ser
   controller::InformerOptions options;
   options.ns = std::move(ns);
   options.field_selector = "metadata.name=" + service_;
-  endpoints_ = std::make_unique<controller::Informer>(client, kube::ResourceType{"", "v1", "endpoints", "Endpoints", true},
-                                                      options);
+  endpoints_ = std::make_unique<controller::Informer>(
+      client, kube::ResourceType{"", "v1", "endpoints", "Endpoints", true}, options);
   endpoints_->on_change([this](const std::string&) { update_from_endpoints(); });
 }
 

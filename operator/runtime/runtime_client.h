@@ -34,7 +34,7 @@ struct Runtime {
 };
 
 struct AdminResponse {
-  int status = 0;         // 0: no answer
+  int status = 0;  // 0: no answer
   json body;
   std::string error;
   bool ok() const { return status >= 200 && status < 300; }

@@ -32,6 +32,8 @@ Sha256 sha256(std::string_view bytes);
 // Lowercase hexadecimal, as SQS renders digests.
 std::string to_hex(const uint8_t* data, size_t size);
 template <size_t N>
-std::string to_hex(const std::array<uint8_t, N>& a) { return to_hex(a.data(), N); }
+std::string to_hex(const std::array<uint8_t, N>& a) {
+  return to_hex(a.data(), N);
+}
 
 }  // namespace sluice

@@ -49,8 +49,8 @@ inline Failure<Error> invalid(std::string field, std::string value, std::string 
 }
 
 inline Failure<Error> missing(std::string field) {
-  return Failure<Error>{Error{errc::missing_argument, field, "The request must contain the parameter " + field + ".",
-                              std::nullopt}};
+  return Failure<Error>{
+      Error{errc::missing_argument, field, "The request must contain the parameter " + field + ".", std::nullopt}};
 }
 
 }  // namespace sluice

@@ -15,7 +15,8 @@ std::string join(const std::vector<std::string>& values) {
 }
 
 std::string range_text(const Field& f, const char* what) {
-  if (f.min && f.max) return "must be " + std::string(what) + " from " + std::to_string(*f.min) + " to " + std::to_string(*f.max);
+  if (f.min && f.max)
+    return "must be " + std::string(what) + " from " + std::to_string(*f.min) + " to " + std::to_string(*f.max);
   if (f.min) return "must be " + std::string(what) + " of at least " + std::to_string(*f.min);
   if (f.max) return "must be " + std::string(what) + " of at most " + std::to_string(*f.max);
   return "must be " + std::string(what);
@@ -52,7 +53,8 @@ void check(const Field& f, const json& v, const std::string& path, std::string_v
   switch (f.type) {
     case Type::integer: {
       if (!v.is_number_integer()) return err(range_text(f, "an integer"));
-      const int64_t n = v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX) ? INT64_MAX : v.get<int64_t>();
+      const int64_t n =
+          v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX) ? INT64_MAX : v.get<int64_t>();
       if ((f.min && n < *f.min) || (f.max && n > *f.max)) return err(range_text(f, "an integer"));
       break;
     }
@@ -88,7 +90,8 @@ void check(const Field& f, const json& v, const std::string& path, std::string_v
       if (f.min && v.size() < size_t(*f.min)) return err("must hold at least " + std::to_string(*f.min) + " item(s)");
       if (f.max && v.size() > size_t(*f.max)) return err("must hold at most " + std::to_string(*f.max) + " items");
       if (!f.items.empty())
-        for (size_t i = 0; i < v.size(); ++i) check(f.items[0], v[i], path + "[" + std::to_string(i) + "]", name, errors);
+        for (size_t i = 0; i < v.size(); ++i)
+          check(f.items[0], v[i], path + "[" + std::to_string(i) + "]", name, errors);
       break;
     case Type::map:
       if (!v.is_object()) return err("must be a mapping");
@@ -105,7 +108,8 @@ void check(const Field& f, const json& v, const std::string& path, std::string_v
 
 std::string KindDef::engine_name(const json& spec, std::string_view name) const {
   if (!name_field.empty() && spec.is_object())
-    if (auto it = spec.find(name_field); it != spec.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
+    if (auto it = spec.find(name_field);
+        it != spec.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
       return it->get<std::string>();
   return std::string(name);
 }

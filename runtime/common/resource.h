@@ -46,14 +46,14 @@ struct Field {
   std::optional<int64_t> min, max;  // integer bounds; for strings, lists and maps: sizes
   std::vector<std::string> values;  // enumeration (strings)
   std::optional<json> default_value;
-  std::string pattern;              // strings: an ECMAScript regular expression
-  std::string format;               // strings: an OpenAPI format the API server checks (date-time)
+  std::string pattern;  // strings: an ECMAScript regular expression
+  std::string format;   // strings: an OpenAPI format the API server checks (date-time)
   bool required = false;
-  bool immutable = false;           // may not change once set (CEL self == oldSelf)
-  bool exclusive_minimum = false;   // numbers: min itself is out of range
-  std::vector<Field> fields;        // objects: their members
-  std::vector<Field> items;         // lists: one element, their items; maps: one element, their values
-  std::vector<Rule> rules;          // objects: rules between their members
+  bool immutable = false;          // may not change once set (CEL self == oldSelf)
+  bool exclusive_minimum = false;  // numbers: min itself is out of range
+  std::vector<Field> fields;       // objects: their members
+  std::vector<Field> items;        // lists: one element, their items; maps: one element, their values
+  std::vector<Rule> rules;         // objects: rules between their members
 };
 
 using Fields = std::vector<Field>;
@@ -91,8 +91,8 @@ struct KindDef {
   // Rules that need metadata.name: CEL at the object's root (self.spec, self.metadata.name).
   // Their `holds` gets the spec and the name, as spec rules do.
   std::vector<Rule> root_rules;
-  Fields status;                 // besides observedGeneration and conditions, which every kind has
-  std::string conditions_doc;    // what the conditions say
+  Fields status;               // besides observedGeneration and conditions, which every kind has
+  std::string conditions_doc;  // what the conditions say
   std::vector<Column> columns;
   // Served by the sidecar's engines (false: acted on by the operator itself, like WorkerAutoscaler).
   bool hosted = true;

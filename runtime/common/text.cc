@@ -45,8 +45,8 @@ bool is_valid_message_text(std::string_view s) {
       if ((p[i] & 0xC0) != 0x80) return false;
       c = (c << 6) | (p[i] & 0x3F);
     }
-    if (c < min || c > 0x10FFFF) return false;                // overlong or out of range
-    if (c >= 0xD800 && c <= 0xDFFF) return false;              // surrogates
+    if (c < min || c > 0x10FFFF) return false;     // overlong or out of range
+    if (c >= 0xD800 && c <= 0xDFFF) return false;  // surrogates
     if (c == 0xFFFE || c == 0xFFFF) return false;
     p += extra + 1;
   }
@@ -76,8 +76,7 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
 bool starts_with_ignore_case(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
   for (size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) !=
-        std::tolower(static_cast<unsigned char>(prefix[i])))
+    if (std::tolower(static_cast<unsigned char>(s[i])) != std::tolower(static_cast<unsigned char>(prefix[i])))
       return false;
   }
   return true;

@@ -44,25 +44,25 @@ std::optional<bool> parse_flag(std::string_view v) {
   return parse_bool(lower);
 }
 
-#define INT_ATTR(aws, spec, field, lo, hi, doc_text)                                          \
-  AttributeDef {                                                                              \
-    aws, spec, Kind::integer, lo, hi, {}, false, false, doc_text,                             \
-        [](QueueAttributes& a, std::string_view v) -> Status {                                \
-          return set_int<&QueueAttributes::field>(a, v, aws, lo, hi);                         \
-        },                                                                                    \
-        [](const QueueAttributes& a) { return std::to_string(a.field); }                      \
+#define INT_ATTR(aws, spec, field, lo, hi, doc_text)                     \
+  AttributeDef {                                                         \
+    aws, spec, Kind::integer, lo, hi, {}, false, false, doc_text,        \
+        [](QueueAttributes& a, std::string_view v) -> Status {           \
+          return set_int<&QueueAttributes::field>(a, v, aws, lo, hi);    \
+        },                                                               \
+        [](const QueueAttributes& a) { return std::to_string(a.field); } \
   }
 
-#define BOOL_ATTR(aws, spec, field, fifo, create, doc_text)                                   \
-  AttributeDef {                                                                              \
-    aws, spec, Kind::boolean, 0, 0, {}, fifo, create, doc_text,                               \
-        [](QueueAttributes& a, std::string_view v) -> Status {                                \
-          auto b = parse_flag(v);                                                             \
-          if (!b) return bad_value(aws);                                                      \
-          a.field = *b;                                                                       \
-          return {};                                                                          \
-        },                                                                                    \
-        [](const QueueAttributes& a) { return std::string(a.field ? "true" : "false"); }      \
+#define BOOL_ATTR(aws, spec, field, fifo, create, doc_text)                              \
+  AttributeDef {                                                                         \
+    aws, spec, Kind::boolean, 0, 0, {}, fifo, create, doc_text,                          \
+        [](QueueAttributes& a, std::string_view v) -> Status {                           \
+          auto b = parse_flag(v);                                                        \
+          if (!b) return bad_value(aws);                                                 \
+          a.field = *b;                                                                  \
+          return {};                                                                     \
+        },                                                                               \
+        [](const QueueAttributes& a) { return std::string(a.field ? "true" : "false"); } \
   }
 
 constexpr std::array<std::string_view, 2> kScopes{"queue", "messageGroup"};
@@ -88,22 +88,23 @@ Status set_redrive_policy(QueueAttributes& a, std::string_view v) {
       if (val.is_number_integer()) n = val.get<int64_t>();
       if (val.is_string()) n = parse_int64(val.get<std::string>());
       if (!n || *n < limits::kMinMaxReceiveCount || *n > limits::kMaxMaxReceiveCount)
-        return bad_parameter("RedrivePolicy", v,
-                             "Invalid value for maxReceiveCount: " + (val.is_string() ? val.get<std::string>() : val.dump()) +
-                                 ", valid values are from " + std::to_string(limits::kMinMaxReceiveCount) + " to " +
-                                 std::to_string(limits::kMaxMaxReceiveCount) + " both inclusive.");
+        return bad_parameter(
+            "RedrivePolicy", v,
+            "Invalid value for maxReceiveCount: " + (val.is_string() ? val.get<std::string>() : val.dump()) +
+                ", valid values are from " + std::to_string(limits::kMinMaxReceiveCount) + " to " +
+                std::to_string(limits::kMaxMaxReceiveCount) + " both inclusive.");
       p.max_receive_count = int(*n);
       has_count = true;
     } else {
-      return bad_parameter("RedrivePolicy", v, "Only following attributes are supported: [deadLetterTargetArn, maxReceiveCount].");
+      return bad_parameter("RedrivePolicy", v,
+                           "Only following attributes are supported: [deadLetterTargetArn, maxReceiveCount].");
     }
   }
   if (p.dead_letter_target_arn.empty())
     return bad_parameter("RedrivePolicy", v, "Redrive policy does not contain deadLetterTargetArn.");
   if (!has_count) return bad_parameter("RedrivePolicy", v, "Redrive policy does not contain maxReceiveCount.");
   auto arn = parse_arn(p.dead_letter_target_arn);
-  if (!arn || arn->service != "sqs")
-    return bad_parameter("RedrivePolicy", v, "Invalid deadLetterTargetArn.");
+  if (!arn || arn->service != "sqs") return bad_parameter("RedrivePolicy", v, "Invalid deadLetterTargetArn.");
   a.redrive_policy = std::move(p);
   return {};
 }
@@ -121,8 +122,7 @@ Status set_redrive_allow_policy(QueueAttributes& a, std::string_view v) {
     return {};
   }
   json doc = json::parse(v, nullptr, false);
-  if (!doc.is_object())
-    return bad_parameter("RedriveAllowPolicy", v, "Redrive allow policy is not a valid JSON map.");
+  if (!doc.is_object()) return bad_parameter("RedriveAllowPolicy", v, "Redrive allow policy is not a valid JSON map.");
   RedriveAllowPolicy p;
   bool has_permission = false, has_sources = false;
   for (auto& [key, val] : doc.items()) {
@@ -153,8 +153,7 @@ Status set_redrive_allow_policy(QueueAttributes& a, std::string_view v) {
                            "sourceQueueArns must hold between 1 and " + std::to_string(limits::kMaxRedriveSourceArns) +
                                " ARNs when redrivePermission is byQueue.");
   } else if (has_sources) {
-    return bad_parameter("RedriveAllowPolicy", v,
-                         "sourceQueueArns may only be set when redrivePermission is byQueue.");
+    return bad_parameter("RedriveAllowPolicy", v, "sourceQueueArns may only be set when redrivePermission is byQueue.");
   }
   a.redrive_allow_policy = std::move(p);
   return {};
@@ -179,23 +178,43 @@ const std::vector<AttributeDef> kDefs = {
     INT_ATTR("DelaySeconds", "delaySeconds", delay_seconds, 0, limits::kMaxDelaySeconds,
              "Seconds every message is delayed before it can be received."),
     INT_ATTR("MaximumMessageSize", "maximumMessageSize", maximum_message_size, limits::kMinMessageBytes,
-             limits::kMaxMessageBytes,
-             "Largest message accepted, in bytes (body plus message attributes)."),
-    INT_ATTR("MessageRetentionPeriod", "messageRetentionPeriod", message_retention_period,
-             limits::kMinRetentionSeconds, limits::kMaxRetentionSeconds,
-             "Seconds a message is kept before it is deleted."),
-    INT_ATTR("ReceiveMessageWaitTimeSeconds", "receiveMessageWaitTimeSeconds",
-             receive_message_wait_time_seconds, 0, limits::kMaxWaitSeconds,
-             "Default long-poll wait of ReceiveMessage, in seconds."),
+             limits::kMaxMessageBytes, "Largest message accepted, in bytes (body plus message attributes)."),
+    INT_ATTR("MessageRetentionPeriod", "messageRetentionPeriod", message_retention_period, limits::kMinRetentionSeconds,
+             limits::kMaxRetentionSeconds, "Seconds a message is kept before it is deleted."),
+    INT_ATTR("ReceiveMessageWaitTimeSeconds", "receiveMessageWaitTimeSeconds", receive_message_wait_time_seconds, 0,
+             limits::kMaxWaitSeconds, "Default long-poll wait of ReceiveMessage, in seconds."),
     INT_ATTR("VisibilityTimeout", "visibilityTimeout", visibility_timeout, 0, limits::kMaxVisibilitySeconds,
              "Seconds a received message stays hidden from other consumers."),
-    AttributeDef{"RedrivePolicy", "redrivePolicy", Kind::redrive_policy, 0, 0, {}, false, false,
+    AttributeDef{"RedrivePolicy",
+                 "redrivePolicy",
+                 Kind::redrive_policy,
+                 0,
+                 0,
+                 {},
+                 false,
+                 false,
                  "Dead-letter queue and the receive count after which a message moves there.",
-                 set_redrive_policy, get_redrive_policy},
-    AttributeDef{"RedriveAllowPolicy", "redriveAllowPolicy", Kind::redrive_allow_policy, 0, 0, {}, false,
-                 false, "Which source queues may use this queue as their dead-letter queue.",
-                 set_redrive_allow_policy, get_redrive_allow_policy},
-    AttributeDef{"Policy", "policy", Kind::text, 0, 0, {}, false, false,
+                 set_redrive_policy,
+                 get_redrive_policy},
+    AttributeDef{"RedriveAllowPolicy",
+                 "redriveAllowPolicy",
+                 Kind::redrive_allow_policy,
+                 0,
+                 0,
+                 {},
+                 false,
+                 false,
+                 "Which source queues may use this queue as their dead-letter queue.",
+                 set_redrive_allow_policy,
+                 get_redrive_allow_policy},
+    AttributeDef{"Policy",
+                 "policy",
+                 Kind::text,
+                 0,
+                 0,
+                 {},
+                 false,
+                 false,
                  "The queue's access policy (an IAM policy document, JSON).",
                  [](QueueAttributes& a, std::string_view v) -> Status {
                    if (!v.empty() && !json::parse(v, nullptr, false).is_object()) return bad_value("Policy");
@@ -206,8 +225,8 @@ const std::vector<AttributeDef> kDefs = {
     BOOL_ATTR("FifoQueue", "fifoQueue", fifo_queue, false, true,
               "A FIFO queue: strict order per message group and exactly-once processing. "
               "The name must end in .fifo."),
-    BOOL_ATTR("ContentBasedDeduplication", "contentBasedDeduplication", content_based_deduplication,
-              true, false, "Deduplicate FIFO messages by the SHA-256 of their body."),
+    BOOL_ATTR("ContentBasedDeduplication", "contentBasedDeduplication", content_based_deduplication, true, false,
+              "Deduplicate FIFO messages by the SHA-256 of their body."),
     AttributeDef{"DeduplicationScope", "deduplicationScope", Kind::enumeration, 0, 0, kScopes, true, false,
                  "Whether deduplication applies per queue or per message group.",
                  [](QueueAttributes& a, std::string_view v) -> Status {
@@ -217,26 +236,32 @@ const std::vector<AttributeDef> kDefs = {
                    return {};
                  },
                  [](const QueueAttributes& a) { return std::string(kScopes[size_t(a.deduplication_scope)]); }},
-    AttributeDef{"FifoThroughputLimit", "fifoThroughputLimit", Kind::enumeration, 0, 0, kThroughputLimits,
-                 true, false, "Whether the FIFO throughput quota applies per queue or per message group.",
-                 [](QueueAttributes& a, std::string_view v) -> Status {
-                   auto e = lookup<FifoThroughputLimit>(kThroughputLimits, v);
-                   if (!e) return bad_value("FifoThroughputLimit");
-                   a.fifo_throughput_limit = *e;
-                   return {};
-                 },
-                 [](const QueueAttributes& a) {
-                   return std::string(kThroughputLimits[size_t(a.fifo_throughput_limit)]);
-                 }},
-    AttributeDef{"KmsMasterKeyId", "kmsMasterKeyId", Kind::text, 0, 0, {}, false, false,
+    AttributeDef{
+        "FifoThroughputLimit", "fifoThroughputLimit", Kind::enumeration, 0, 0, kThroughputLimits, true, false,
+        "Whether the FIFO throughput quota applies per queue or per message group.",
+        [](QueueAttributes& a, std::string_view v) -> Status {
+          auto e = lookup<FifoThroughputLimit>(kThroughputLimits, v);
+          if (!e) return bad_value("FifoThroughputLimit");
+          a.fifo_throughput_limit = *e;
+          return {};
+        },
+        [](const QueueAttributes& a) { return std::string(kThroughputLimits[size_t(a.fifo_throughput_limit)]); }},
+    AttributeDef{"KmsMasterKeyId",
+                 "kmsMasterKeyId",
+                 Kind::text,
+                 0,
+                 0,
+                 {},
+                 false,
+                 false,
                  "KMS key for server-side encryption (recorded; Sluice encrypts nothing).",
                  [](QueueAttributes& a, std::string_view v) -> Status {
                    a.kms_master_key_id = std::string(v);
                    return {};
                  },
                  [](const QueueAttributes& a) { return a.kms_master_key_id; }},
-    INT_ATTR("KmsDataKeyReusePeriodSeconds", "kmsDataKeyReusePeriodSeconds",
-             kms_data_key_reuse_period_seconds, limits::kMinKmsReuseSeconds, limits::kMaxKmsReuseSeconds,
+    INT_ATTR("KmsDataKeyReusePeriodSeconds", "kmsDataKeyReusePeriodSeconds", kms_data_key_reuse_period_seconds,
+             limits::kMinKmsReuseSeconds, limits::kMaxKmsReuseSeconds,
              "Seconds a KMS data key is reused (recorded only)."),
     BOOL_ATTR("SqsManagedSseEnabled", "sqsManagedSseEnabled", sqs_managed_sse_enabled, false, false,
               "SQS-managed server-side encryption (recorded only)."),
@@ -273,9 +298,9 @@ const std::vector<AttributeRule>& attribute_rules() { return kRules; }
 Status check_rules(const QueueAttributes& attrs) {
   for (const auto& r : kRules)
     if (!r.holds(attrs))
-      return fail(errc::invalid_argument, "Attributes." + std::string(r.attribute),
-                  "Invalid value for the parameter " + std::string(r.attribute) + ". Reason: " + std::string(r.message) +
-                      ".");
+      return fail(
+          errc::invalid_argument, "Attributes." + std::string(r.attribute),
+          "Invalid value for the parameter " + std::string(r.attribute) + ". Reason: " + std::string(r.message) + ".");
   return {};
 }
 
@@ -291,8 +316,8 @@ const AttributeDef* find_spec_field(std::string_view spec_name) {
   return nullptr;
 }
 
-Status apply_attributes(QueueAttributes& attrs,
-                        const std::vector<std::pair<std::string, std::string>>& values, bool creating) {
+Status apply_attributes(QueueAttributes& attrs, const std::vector<std::pair<std::string, std::string>>& values,
+                        bool creating) {
   QueueAttributes next = attrs;
   // The queue type decides which other names exist, so it goes first. FifoQueue
   // exists only on FIFO queues: on a standard queue AWS calls even "false" unknown.
@@ -332,8 +357,8 @@ std::vector<std::pair<std::string, std::string>> render_attributes(const QueueAt
     if (d.aws_name == "FifoQueue" && !attrs.fifo_queue) continue;
     if (d.aws_name == "KmsDataKeyReusePeriodSeconds" && attrs.kms_master_key_id.empty()) continue;
     std::string value = d.get(attrs);
-    if (value.empty() && (d.kind == Kind::text || d.kind == Kind::redrive_policy ||
-                          d.kind == Kind::redrive_allow_policy))
+    if (value.empty() &&
+        (d.kind == Kind::text || d.kind == Kind::redrive_policy || d.kind == Kind::redrive_allow_policy))
       continue;
     out.emplace_back(d.aws_name, std::move(value));
   }
@@ -346,8 +371,7 @@ std::vector<std::pair<std::string, std::string>> encode_attributes(const QueueAt
   return out;
 }
 
-Status decode_attributes(QueueAttributes& attrs,
-                         const std::vector<std::pair<std::string, std::string>>& values) {
+Status decode_attributes(QueueAttributes& attrs, const std::vector<std::pair<std::string, std::string>>& values) {
   for (const auto& [name, value] : values) {
     const AttributeDef* def = find_spec_field(name);
     if (!def) return fail(errc::storage_failure, "", "The stored queue record has an unknown field " + name + ".");

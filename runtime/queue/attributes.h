@@ -102,10 +102,10 @@ struct AttributeDef {
   std::string_view aws_name;   // as in CreateQueue's Attributes map ("" if Sluice-only)
   std::string_view spec_name;  // as in a Queue manifest's spec
   Kind kind;
-  int64_t min = 0, max = 0;    // integer bounds, inclusive
+  int64_t min = 0, max = 0;                  // integer bounds, inclusive
   std::span<const std::string_view> values;  // enumeration values, spelled as on the wire
-  bool fifo_only = false;      // exists only on FIFO queues
-  bool create_only = false;    // cannot be changed after creation
+  bool fifo_only = false;                    // exists only on FIFO queues
+  bool create_only = false;                  // cannot be changed after creation
   std::string_view doc;
   Status (*set)(QueueAttributes&, std::string_view value);
   std::string (*get)(const QueueAttributes&);
@@ -130,8 +130,7 @@ const AttributeDef* find_spec_field(std::string_view spec_name);
 // Applies attributes by AWS name, as CreateQueue and SetQueueAttributes do; on
 // error nothing is applied. Checks names, value syntax, bounds and the rules that
 // tie attributes together (FIFO-only names, high-throughput FIFO).
-Status apply_attributes(QueueAttributes& attrs,
-                        const std::vector<std::pair<std::string, std::string>>& values,
+Status apply_attributes(QueueAttributes& attrs, const std::vector<std::pair<std::string, std::string>>& values,
                         bool creating);
 
 // Every attribute that has an AWS name, rendered as GetQueueAttributes returns it
@@ -140,8 +139,7 @@ std::vector<std::pair<std::string, std::string>> render_attributes(const QueueAt
 
 // The persisted form: every field, including the Sluice-only ones, by spec name.
 std::vector<std::pair<std::string, std::string>> encode_attributes(const QueueAttributes& attrs);
-Status decode_attributes(QueueAttributes& attrs,
-                         const std::vector<std::pair<std::string, std::string>>& values);
+Status decode_attributes(QueueAttributes& attrs, const std::vector<std::pair<std::string, std::string>>& values);
 
 using storage::parse_durability;
 using storage::to_string;

@@ -10,8 +10,7 @@ namespace sluice::queue {
 namespace {
 
 void feed_length_prefixed(Md5Builder& md5, std::string_view s) {
-  uint8_t len[4] = {uint8_t(s.size() >> 24), uint8_t(s.size() >> 16), uint8_t(s.size() >> 8),
-                    uint8_t(s.size())};
+  uint8_t len[4] = {uint8_t(s.size() >> 24), uint8_t(s.size() >> 16), uint8_t(s.size() >> 8), uint8_t(s.size())};
   md5.update(std::string_view(reinterpret_cast<const char*>(len), 4));
   md5.update(s);
 }
@@ -24,15 +23,15 @@ bool is_name_letter(char32_t c) {
   if (c < 0xC0) return c == 0xAA || c == 0xB5 || c == 0xBA;
   if (c == 0xD7 || c == 0xF7 || c == 0xFEFF) return false;
   constexpr std::pair<char32_t, char32_t> kRefused[] = {
-      {0x2000, 0x206F},  // general punctuation, spaces, invisible operators
-      {0x20A0, 0x20CF},  // currency symbols
-      {0x2190, 0x2BFF},  // arrows, mathematical operators, technical, shapes, dingbats
-      {0x2E00, 0x2E7F},  // supplemental punctuation
-      {0x3000, 0x303F},  // CJK symbols and punctuation, the ideographic space
-      {0xE000, 0xF8FF},  // private use
-      {0xFE10, 0xFE1F},  // vertical forms
-      {0xFE30, 0xFE6F},  // CJK compatibility forms, small forms
-      {0xFFF0, 0xFFFF},  // specials
+      {0x2000, 0x206F},     // general punctuation, spaces, invisible operators
+      {0x20A0, 0x20CF},     // currency symbols
+      {0x2190, 0x2BFF},     // arrows, mathematical operators, technical, shapes, dingbats
+      {0x2E00, 0x2E7F},     // supplemental punctuation
+      {0x3000, 0x303F},     // CJK symbols and punctuation, the ideographic space
+      {0xE000, 0xF8FF},     // private use
+      {0xFE10, 0xFE1F},     // vertical forms
+      {0xFE30, 0xFE6F},     // CJK compatibility forms, small forms
+      {0xFFF0, 0xFFFF},     // specials
       {0xF0000, 0x10FFFF},  // supplementary private use
   };
   for (auto [lo, hi] : kRefused)
@@ -58,8 +57,8 @@ bool valid_attribute_name(std::string_view name) {
     const size_t n = utf8_sequence_length(name, i);
     if (n == 0) return false;
     const char32_t c = decode_utf8(name, i, n);
-    const bool ok = n > 1 ? is_name_letter(c)
-                          : std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    const bool ok =
+        n > 1 ? is_name_letter(c) : std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
     if (!ok) return false;
     i += n;
   }
@@ -117,25 +116,24 @@ Md5 md5_of_attributes(const MessageAttributes& attributes) {
 Result<size_t> validate_user_attributes(const MessageAttributes& attributes) {
   if (attributes.size() > size_t(limits::kMaxMessageAttributes))
     return fail(errc::limit_exceeded, "MessageAttributes",
-                "Number of message attributes [" + std::to_string(attributes.size()) + "] exceeds the allowed maximum [" +
-                    std::to_string(limits::kMaxMessageAttributes) + "].");
+                "Number of message attributes [" + std::to_string(attributes.size()) +
+                    "] exceeds the allowed maximum [" + std::to_string(limits::kMaxMessageAttributes) + "].");
   size_t bytes = 0;
   for (const auto& [name, attr] : attributes) {
     const std::string field = "MessageAttributes." + name;
-    if (!valid_attribute_name(name))
-      return refused(field, "Message (user) attribute name '" + name + "' is invalid.");
+    if (!valid_attribute_name(name)) return refused(field, "Message (user) attribute name '" + name + "' is invalid.");
     const std::string& type = attr.data_type;
     if (type.empty())
       return refused(field, "The message attribute '" + name + "' must contain non-empty message attribute type.");
     std::string_view base = std::string_view(type).substr(0, type.find('.'));
-    if ((base != "String" && base != "Number" && base != "Binary") ||
-        type.size() > limits::kMaxAttributeTypeLength ||
+    if ((base != "String" && base != "Number" && base != "Binary") || type.size() > limits::kMaxAttributeTypeLength ||
         (type.size() > base.size() && type.size() == base.size() + 1))
-      return refused(field, "The type of message (user) attribute '" + name + "' is invalid. You must use only the "
-                     "following supported type prefixes: Binary, Number, String.");
+      return refused(field, "The type of message (user) attribute '" + name +
+                                "' is invalid. You must use only the "
+                                "following supported type prefixes: Binary, Number, String.");
     if (attr.value.empty())
       return refused(field, "Message (user) attribute '" + name + "' must contain a non-empty value of type '" +
-                     std::string(base) + "'.");
+                                std::string(base) + "'.");
     if (base == "Number" && !valid_number(attr.value))
       return refused(field, "Can't cast the value of message (user) attribute '" + name + "' to a number.");
     if (base == "String" && !is_valid_message_text(attr.value))
@@ -148,8 +146,7 @@ Result<size_t> validate_user_attributes(const MessageAttributes& attributes) {
 Status validate_system_attributes(const MessageAttributes& attributes) {
   for (const auto& [name, attr] : attributes) {
     const std::string field = "MessageSystemAttributes." + name;
-    if (name != "AWSTraceHeader")
-      return refused(field, "Message system attribute name '" + name + "' is invalid.");
+    if (name != "AWSTraceHeader") return refused(field, "Message system attribute name '" + name + "' is invalid.");
     if (attr.data_type != "String")
       return refused(field, "Message system attribute 'AWSTraceHeader' must be of type 'String'.");
     if (attr.value.empty())

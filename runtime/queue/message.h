@@ -44,7 +44,7 @@ struct MessageBlob {
   std::optional<std::string> trace_header;  // AWSTraceHeader
   std::string sender_id;
   std::string deduplication_id;
-  std::string dead_letter_source_arn;       // set when redriven to a dead-letter queue
+  std::string dead_letter_source_arn;  // set when redriven to a dead-letter queue
   Md5 md5_body{};
   std::optional<Md5> md5_attributes;
   std::optional<Md5> md5_system_attributes;

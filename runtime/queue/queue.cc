@@ -14,8 +14,6 @@ constexpr uint8_t kHandleVersion = 1;
 constexpr size_t kHandleBytes = 25;  // version, uid, seq, nonce, check
 constexpr TimeMs kMaxVisibilityMs = TimeMs(limits::kMaxVisibilitySeconds) * 1000;
 
-
-
 std::string format_sequence(Seq seq) { return pad_decimal(seq, 20); }
 
 // Message group and deduplication ids: 1-128 characters, alphanumeric or punctuation.
@@ -64,8 +62,8 @@ struct PreparedSend {
 
 std::string QueueIdentity::arn() const { return "arn:aws:sqs:" + region + ":" + account + ":" + name; }
 
-Queue::Queue(QueueIdentity identity, QueueAttributes attributes, TimeMs created_ms, storage::Store& store,
-             Clock& clock, Scheduler& scheduler, QueueHost* host)
+Queue::Queue(QueueIdentity identity, QueueAttributes attributes, TimeMs created_ms, storage::Store& store, Clock& clock,
+             Scheduler& scheduler, QueueHost* host)
     : identity_(std::move(identity)),
       arn_(identity_.arn()),
       fifo_(attributes.fifo_queue),
@@ -161,8 +159,8 @@ bool Queue::pop_ready_locked(Group* g, Seq& seq) {
 }
 
 void Queue::put_meta_locked(Seq seq, const Message& m, storage::WriteBatch& batch) const {
-  format::MessageMeta meta{m.id,           m.sent_ms, m.available_ms, m.first_receive_ms, m.received_ms,
-                           m.receive_count, m.nonce,   m.size,         m.group->id};
+  format::MessageMeta meta{m.id,    m.sent_ms, m.available_ms, m.first_receive_ms, m.received_ms, m.receive_count,
+                           m.nonce, m.size,    m.group->id};
   batch.put(format::meta_key(identity_.uid, seq), format::encode_message_meta(meta));
 }
 
@@ -254,8 +252,7 @@ void Queue::send(std::vector<SendEntry> entries, SendCallback done) {
   prepared.reserve(entries.size());
   for (auto& e : entries) {
     auto prep = [&]() -> Result<PreparedSend> {
-      if (e.body.empty())
-        return missing("MessageBody");
+      if (e.body.empty()) return missing("MessageBody");
       if (!is_valid_message_text(e.body))
         return fail(errc::invalid_argument, "MessageBody",
                     "Invalid binary character was found in the message body, the set of allowed "
@@ -299,12 +296,11 @@ void Queue::send(std::vector<SendEntry> entries, SendCallback done) {
                          "MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to "
                          "128 in length.");
         }
-        p.dedup_key = attrs.deduplication_scope == DeduplicationScope::message_group
-                          ? group + '\0' + e.deduplication_id
-                          : e.deduplication_id;
+        p.dedup_key = attrs.deduplication_scope == DeduplicationScope::message_group ? group + '\0' + e.deduplication_id
+                                                                                     : e.deduplication_id;
       } else if (!e.deduplication_id.empty()) {
         return invalid("MessageDeduplicationId", e.deduplication_id,
-                             "The request include parameter that is not valid for this queue type.");
+                       "The request include parameter that is not valid for this queue type.");
       }
       MessageBlob blob;
       blob.md5_body = md5(e.body);
@@ -433,8 +429,7 @@ void Queue::activate(const std::vector<Seq>& seqs, bool ok) {
 // --- receive --------------------------------------------------------------------
 
 std::vector<Queue::Pick> Queue::take_locked(const ReceiveRequest& req, TimeMs now,
-                                            std::vector<TransferredMessage>& to_dlq,
-                                            storage::WriteBatch& batch) {
+                                            std::vector<TransferredMessage>& to_dlq, storage::WriteBatch& batch) {
   std::vector<Pick> picks;
   int want = req.max_messages;
   const TimeMs visibility_ms = TimeMs(req.visibility_timeout.value_or(attrs_.visibility_timeout)) * 1000;
@@ -488,19 +483,17 @@ ReceiveRequest Queue::normalize(ReceiveRequest r) const {
 
 void Queue::receive(ReceiveRequest req, ReceiveCallback done) {
   if (req.max_messages < limits::kMinMessages || req.max_messages > limits::kMaxMessages) {
-    done(invalid("MaxNumberOfMessages", std::to_string(req.max_messages),
-                       "Must be between 1 and 10, if provided."));
+    done(invalid("MaxNumberOfMessages", std::to_string(req.max_messages), "Must be between 1 and 10, if provided."));
     return;
   }
   if (req.wait_seconds && (*req.wait_seconds < 0 || *req.wait_seconds > limits::kMaxWaitSeconds)) {
-    done(invalid("WaitTimeSeconds", std::to_string(*req.wait_seconds),
-                       "Must be >= 0 and <= 20, if provided."));
+    done(invalid("WaitTimeSeconds", std::to_string(*req.wait_seconds), "Must be >= 0 and <= 20, if provided."));
     return;
   }
   if (req.visibility_timeout &&
       (*req.visibility_timeout < 0 || *req.visibility_timeout > limits::kMaxVisibilitySeconds)) {
     done(invalid("VisibilityTimeout", std::to_string(*req.visibility_timeout),
-                       "Must be between 0 and 43200, if provided."));
+                 "Must be between 0 and 43200, if provided."));
     return;
   }
   if (req.attempt_id.size() > limits::kMaxReceiveRequestAttemptIdLength) {
@@ -537,8 +530,8 @@ void Queue::receive(ReceiveRequest req, ReceiveCallback done) {
           msg.available_ms = now + visibility_ms;
           availability_.push({msg.available_ms, seq, msg.timer_gen});
           put_meta_locked(seq, msg, batch);
-          picks.push_back(Pick{seq, msg.id, msg.nonce, msg.receive_count, msg.sent_ms, msg.first_receive_ms,
-                               msg.group->id});
+          picks.push_back(
+              Pick{seq, msg.id, msg.nonce, msg.receive_count, msg.sent_ms, msg.first_receive_ms, msg.group->id});
         }
       }
     }
@@ -624,8 +617,7 @@ void Queue::on_wake_timer() {
   finish(std::move(wakeups), std::move(batch), std::move(to_dlq));
 }
 
-void Queue::finish(std::vector<Wakeup> wakeups, storage::WriteBatch batch,
-                   std::vector<TransferredMessage> to_dlq) {
+void Queue::finish(std::vector<Wakeup> wakeups, storage::WriteBatch batch, std::vector<TransferredMessage> to_dlq) {
   if (!batch.empty()) store_.commit(std::move(batch), storage::Durability::periodic, nullptr);
   if (!to_dlq.empty()) {
     probe_.messages_redriven.fetch_add(to_dlq.size(), std::memory_order_relaxed);
@@ -640,9 +632,8 @@ void Queue::finish(std::vector<Wakeup> wakeups, storage::WriteBatch batch,
   // thread (which runs activate()) goes straight back to committing.
   for (auto& w : wakeups) {
     scheduler_.cancel(w.waiter->timer);
-    scheduler_.post([self = shared_from_this(), w = std::move(w)]() mutable {
-      self->deliver(std::move(w.picks), w.waiter->done);
-    });
+    scheduler_.post(
+        [self = shared_from_this(), w = std::move(w)]() mutable { self->deliver(std::move(w.picks), w.waiter->done); });
   }
 }
 
@@ -779,7 +770,7 @@ void Queue::change_visibility(std::vector<VisibilityChange> changes, BatchCallba
       const auto& c = changes[i];
       if (c.visibility_timeout < 0 || c.visibility_timeout > limits::kMaxVisibilitySeconds) {
         results[i] = invalid("VisibilityTimeout", std::to_string(c.visibility_timeout),
-                                   "Must be between 0 and 43200, if provided.");
+                             "Must be between 0 and 43200, if provided.");
         continue;
       }
       Seq seq;
@@ -812,7 +803,7 @@ void Queue::change_visibility(std::vector<VisibilityChange> changes, BatchCallba
       const TimeMs until = now + TimeMs(c.visibility_timeout) * 1000;
       if (until - m.received_ms > kMaxVisibilityMs) {
         results[i] = invalid("VisibilityTimeout", std::to_string(c.visibility_timeout),
-                                   "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]");
+                             "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]");
         continue;
       }
       ++m.timer_gen;
@@ -841,11 +832,10 @@ void Queue::change_visibility(std::vector<VisibilityChange> changes, BatchCallba
     done(std::move(results));
     return;
   }
-  store_.commit(std::move(batch), durability,
-                [results = std::move(results), done = std::move(done)](bool ok) mutable {
-                  if (!ok) mark_unstored(results, "The change");
-                  done(std::move(results));
-                });
+  store_.commit(std::move(batch), durability, [results = std::move(results), done = std::move(done)](bool ok) mutable {
+    if (!ok) mark_unstored(results, "The change");
+    done(std::move(results));
+  });
 }
 
 void Queue::purge(StatusCallback done) {
@@ -997,44 +987,44 @@ Queue::Recovered Queue::recover() {
   // is still served (storage_test corrupts records on purpose).
   out.ok = store_.scan(format::uid_prefix(storage::Tag::message_meta, identity_.uid),
                        [&](std::string_view key, std::string_view value) {
-    const Seq seq = format::seq_of(key);
-    auto meta = format::decode_message_meta(value);
-    if (seq == 0 || !meta) {
-      ++out.skipped;
-      return true;
-    }
-    Message m;
-    m.id = meta->id;
-    m.sent_ms = meta->sent_ms;
-    m.available_ms = meta->available_ms;
-    m.first_receive_ms = meta->first_receive_ms;
-    m.received_ms = meta->received_ms;
-    m.receive_count = meta->receive_count;
-    m.nonce = meta->nonce;
-    m.size = meta->size;
-    m.group = group_locked(std::string(meta->group_id));
-    ++m.group->messages;
-    last_seq_ = std::max(last_seq_, seq);
-    auto& stored = messages_.emplace(seq, m).first->second;
-    ++out.messages;
-    expiry_.push({m.sent_ms + retention_ms, seq});
-    if (stored.available_ms > now) {
-      if (stored.receive_count > 0) {
-        stored.state = State::inflight;
-        ++inflight_;
-        ++stored.group->inflight;
-      } else {
-        stored.state = State::delayed;
-        ++delayed_;
-      }
-      availability_.push({stored.available_ms, seq, stored.timer_gen});
-    } else {
-      make_ready_locked(seq, stored);
-    }
-    return true;
-  });
-  out.ok = out.ok && store_.scan(format::uid_prefix(storage::Tag::dedup, identity_.uid),
-                                 [&](std::string_view key, std::string_view value) {
+                         const Seq seq = format::seq_of(key);
+                         auto meta = format::decode_message_meta(value);
+                         if (seq == 0 || !meta) {
+                           ++out.skipped;
+                           return true;
+                         }
+                         Message m;
+                         m.id = meta->id;
+                         m.sent_ms = meta->sent_ms;
+                         m.available_ms = meta->available_ms;
+                         m.first_receive_ms = meta->first_receive_ms;
+                         m.received_ms = meta->received_ms;
+                         m.receive_count = meta->receive_count;
+                         m.nonce = meta->nonce;
+                         m.size = meta->size;
+                         m.group = group_locked(std::string(meta->group_id));
+                         ++m.group->messages;
+                         last_seq_ = std::max(last_seq_, seq);
+                         auto& stored = messages_.emplace(seq, m).first->second;
+                         ++out.messages;
+                         expiry_.push({m.sent_ms + retention_ms, seq});
+                         if (stored.available_ms > now) {
+                           if (stored.receive_count > 0) {
+                             stored.state = State::inflight;
+                             ++inflight_;
+                             ++stored.group->inflight;
+                           } else {
+                             stored.state = State::delayed;
+                             ++delayed_;
+                           }
+                           availability_.push({stored.available_ms, seq, stored.timer_gen});
+                         } else {
+                           make_ready_locked(seq, stored);
+                         }
+                         return true;
+                       });
+  out.ok = out.ok && store_.scan(format::uid_prefix(storage::Tag::dedup, identity_.uid), [&](std::string_view key,
+                                                                                             std::string_view value) {
     auto entry = format::decode_dedup(value);
     if (!entry) {
       ++out.skipped;
@@ -1046,8 +1036,8 @@ Queue::Recovered Queue::recover() {
     }
     std::string dk(format::dedup_of(key));
     dedup_order_.emplace_back(entry->expires_ms, dk);
-    dedup_.emplace(std::move(dk), Dedup{std::move(entry->message_id), std::move(entry->sequence_number),
-                                        entry->expires_ms});
+    dedup_.emplace(std::move(dk),
+                   Dedup{std::move(entry->message_id), std::move(entry->sequence_number), entry->expires_ms});
     return true;
   });
   std::sort(dedup_order_.begin(), dedup_order_.end());

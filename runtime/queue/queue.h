@@ -123,8 +123,8 @@ struct QueueIdentity {
 
 class Queue : public std::enable_shared_from_this<Queue> {
  public:
-  Queue(QueueIdentity identity, QueueAttributes attributes, TimeMs created_ms, storage::Store& store,
-        Clock& clock, Scheduler& scheduler, QueueHost* host);
+  Queue(QueueIdentity identity, QueueAttributes attributes, TimeMs created_ms, storage::Store& store, Clock& clock,
+        Scheduler& scheduler, QueueHost* host);
   ~Queue();
   Queue(const Queue&) = delete;
   Queue& operator=(const Queue&) = delete;
@@ -198,14 +198,14 @@ class Queue : public std::enable_shared_from_this<Queue> {
   struct Message {
     MessageId id{};
     TimeMs sent_ms = 0;
-    TimeMs available_ms = 0;      // delayed until, or invisible until
+    TimeMs available_ms = 0;  // delayed until, or invisible until
     TimeMs first_receive_ms = 0;
-    TimeMs received_ms = 0;       // start of the current in-flight period
+    TimeMs received_ms = 0;  // start of the current in-flight period
     Group* group = nullptr;
     uint32_t receive_count = 0;
-    uint32_t nonce = 0;           // bumped by every receive; part of the receipt handle
+    uint32_t nonce = 0;  // bumped by every receive; part of the receipt handle
     uint32_t size = 0;
-    uint32_t timer_gen = 0;       // invalidates stale entries of the availability heap
+    uint32_t timer_gen = 0;  // invalidates stale entries of the availability heap
     State state = State::pending;
   };
 
@@ -269,8 +269,8 @@ class Queue : public std::enable_shared_from_this<Queue> {
   void make_eligible_locked(Group* g);
   bool pop_ready_locked(Group* g, Seq& seq);
   void erase_locked(Seq seq, storage::WriteBatch& batch);
-  std::vector<Pick> take_locked(const ReceiveRequest& req, TimeMs now,
-                                std::vector<TransferredMessage>& to_dlq, storage::WriteBatch& batch);
+  std::vector<Pick> take_locked(const ReceiveRequest& req, TimeMs now, std::vector<TransferredMessage>& to_dlq,
+                                storage::WriteBatch& batch);
   void serve_waiters_locked(std::vector<Wakeup>& out, storage::WriteBatch& batch,
                             std::vector<TransferredMessage>& to_dlq);
   void arm_wake_timer_locked();

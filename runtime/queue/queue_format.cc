@@ -10,8 +10,8 @@ namespace {
 constexpr uint8_t kQueueRecordVersion = 1;
 constexpr uint8_t kMetaVersion = 1;
 constexpr uint8_t kDedupVersion = 1;
-constexpr size_t kUidKeyBytes = 1 + 8;       // tag, uid
-constexpr size_t kSeqKeyBytes = 1 + 8 + 8;   // tag, uid, seq
+constexpr size_t kUidKeyBytes = 1 + 8;      // tag, uid
+constexpr size_t kSeqKeyBytes = 1 + 8 + 8;  // tag, uid, seq
 
 void put_pairs(std::string& out, const StringPairs& pairs) {
   codec::put_varint(out, pairs.size());
@@ -79,9 +79,7 @@ std::string uid_prefix(storage::Tag tag, uint64_t uid) {
   return k;
 }
 
-uint64_t uid_of(std::string_view key) {
-  return key.size() < kUidKeyBytes ? 0 : codec::get_u64_be(key.substr(1));
-}
+uint64_t uid_of(std::string_view key) { return key.size() < kUidKeyBytes ? 0 : codec::get_u64_be(key.substr(1)); }
 
 std::string meta_key(uint64_t uid, Seq seq) { return seq_key(storage::Tag::message_meta, uid, seq); }
 std::string blob_key(uint64_t uid, Seq seq) { return seq_key(storage::Tag::message_blob, uid, seq); }
@@ -92,7 +90,9 @@ std::string dedup_key(uint64_t uid, std::string_view dedup) {
   return k;
 }
 
-Seq seq_of(std::string_view key) { return key.size() != kSeqKeyBytes ? 0 : codec::get_u64_be(key.substr(kUidKeyBytes)); }
+Seq seq_of(std::string_view key) {
+  return key.size() != kSeqKeyBytes ? 0 : codec::get_u64_be(key.substr(kUidKeyBytes));
+}
 
 std::string_view dedup_of(std::string_view key) {
   return key.size() < kUidKeyBytes ? std::string_view() : key.substr(kUidKeyBytes);

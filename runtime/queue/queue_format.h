@@ -56,13 +56,13 @@ std::optional<QueueRecord> decode_queue_record(std::string_view value);
 struct MessageMeta {
   MessageId id{};
   TimeMs sent_ms = 0;
-  TimeMs available_ms = 0;      // delayed until, or invisible until
+  TimeMs available_ms = 0;  // delayed until, or invisible until
   TimeMs first_receive_ms = 0;
-  TimeMs received_ms = 0;       // start of the current in-flight period
+  TimeMs received_ms = 0;  // start of the current in-flight period
   uint32_t receive_count = 0;
-  uint32_t nonce = 0;           // bumped by every receive; part of the receipt handle
+  uint32_t nonce = 0;  // bumped by every receive; part of the receipt handle
   uint32_t size = 0;
-  std::string_view group_id;    // decode: a view into the value
+  std::string_view group_id;  // decode: a view into the value
 };
 std::string encode_message_meta(const MessageMeta& meta);
 std::optional<MessageMeta> decode_message_meta(std::string_view value);

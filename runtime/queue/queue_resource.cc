@@ -33,8 +33,8 @@ json QueueResources::status_of(Queue& q, const std::string& base_url) {
           {"createdTimestamp", q.created_ms()}};
 }
 
-sluice::Status<Error> QueueResources::check(const resource::Placement& where, const std::string& name,
-                                            const json& spec, const resource::PendingLookup& pending) const {
+sluice::Status<Error> QueueResources::check(const resource::Placement& where, const std::string& name, const json& spec,
+                                            const resource::PendingLookup& pending) const {
   auto parsed = typed(spec, name);
   if (!parsed.ok()) return Failure<Error>{parsed.error()};
   QueueAttributes attrs = resolve_queue_spec(*parsed, where.account, where.region);

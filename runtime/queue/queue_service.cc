@@ -60,8 +60,7 @@ Result<QueuePage> page_of(const std::vector<QueuePtr>& candidates, std::optional
   }
   QueuePage page;
   size_t limit = size_t(max_results.value_or(limits::kMaxListResults));
-  for (size_t i = start; i < candidates.size() && page.queues.size() < limit; ++i)
-    page.queues.push_back(candidates[i]);
+  for (size_t i = start; i < candidates.size() && page.queues.size() < limit; ++i) page.queues.push_back(candidates[i]);
   if (max_results && start + page.queues.size() < candidates.size() && !page.queues.empty())
     page.next_token = base64_encode(page.queues.back()->arn());
   return page;
@@ -75,11 +74,16 @@ Failure<Error> too_many_tags(const std::string& queue) {
 
 std::string_view to_string(MoveTaskStatus s) {
   switch (s) {
-    case MoveTaskStatus::running: return "RUNNING";
-    case MoveTaskStatus::completed: return "COMPLETED";
-    case MoveTaskStatus::cancelling: return "CANCELLING";
-    case MoveTaskStatus::cancelled: return "CANCELLED";
-    case MoveTaskStatus::failed: return "FAILED";
+    case MoveTaskStatus::running:
+      return "RUNNING";
+    case MoveTaskStatus::completed:
+      return "COMPLETED";
+    case MoveTaskStatus::cancelling:
+      return "CANCELLING";
+    case MoveTaskStatus::cancelled:
+      return "CANCELLED";
+    case MoveTaskStatus::failed:
+      return "FAILED";
   }
   return "FAILED";
 }
@@ -99,8 +103,8 @@ struct QueueService::MoveTask {
   std::string failure_reason;
 };
 
-QueueService::QueueService(QueueServiceOptions options, storage::Store& durable, storage::Store& memory,
-                           Clock& clock, Scheduler& scheduler)
+QueueService::QueueService(QueueServiceOptions options, storage::Store& durable, storage::Store& memory, Clock& clock,
+                           Scheduler& scheduler)
     : options_(std::move(options)), durable_(durable), memory_(memory), clock_(clock), scheduler_(scheduler) {}
 
 QueueService::~QueueService() {
@@ -175,8 +179,7 @@ Result<QueuePage> QueueService::list_queues(const std::string& region, const std
   std::vector<QueuePtr> candidates;
   {
     std::shared_lock lock(mu_);
-    for (auto it = queues_.lower_bound(from); it != queues_.end() && it->first.compare(0, from.size(), from) == 0;
-         ++it)
+    for (auto it = queues_.lower_bound(from); it != queues_.end() && it->first.compare(0, from.size(), from) == 0; ++it)
       candidates.push_back(it->second);
   }
   return page_of(candidates, max_results, next_token);
@@ -296,51 +299,51 @@ void QueueService::create_queue(const QueueKey& key, const StringPairs& attribut
   if (auto s = apply_attributes(attrs, attributes, /*creating=*/true); !s) return done(Failure<Error>{s.error()});
   if (auto s = validate_name(key.name, attrs.fifo_queue); !s) return done(Failure<Error>{s.error()});
   if (tags.size() > limits::kMaxTagsPerQueue) return done(too_many_tags(key.name));
-  control_.submit([this, key, attributes, tags, attrs = std::move(attrs), done = std::move(done)](
-                      Sequencer::Done next) mutable {
-    const std::string arn = key.arn();
-    QueuePtr existing;
-    {
-      std::shared_lock lock(mu_);
-      existing = find_locked(arn);
-      if (!existing && deleted_recently_locked(arn, clock_.now())) {
-        lock.unlock();
-        done(fail(errc::state_conflict, "QueueName",
-                  "You must wait 60 seconds after deleting a queue before you can create another with the same "
-                  "name."));
-        return next();
-      }
-      if (!existing) {
-        if (auto s = check_redrive_locked(arn, attrs); !s) {
-          lock.unlock();
-          done(Failure<Error>{s.error()});
+  control_.submit(
+      [this, key, attributes, tags, attrs = std::move(attrs), done = std::move(done)](Sequencer::Done next) mutable {
+        const std::string arn = key.arn();
+        QueuePtr existing;
+        {
+          std::shared_lock lock(mu_);
+          existing = find_locked(arn);
+          if (!existing && deleted_recently_locked(arn, clock_.now())) {
+            lock.unlock();
+            done(fail(errc::state_conflict, "QueueName",
+                      "You must wait 60 seconds after deleting a queue before you can create another with the same "
+                      "name."));
+            return next();
+          }
+          if (!existing) {
+            if (auto s = check_redrive_locked(arn, attrs); !s) {
+              lock.unlock();
+              done(Failure<Error>{s.error()});
+              return next();
+            }
+          }
+        }
+        if (existing) {
+          // Idempotent only if every attribute given matches the existing queue.
+          const QueueAttributes current = existing->attributes();
+          for (const auto& [name, value] : attributes) {
+            const AttributeDef* def = find_attribute(name);
+            QueueAttributes wanted = current;
+            if (def && def->set(wanted, value) && def->get(wanted) == def->get(current)) continue;
+            done(fail(errc::already_exists, "QueueName",
+                      "A queue already exists with the same name and a different value for attribute " + name));
+            return next();
+          }
+          done(existing);
           return next();
         }
-      }
-    }
-    if (existing) {
-      // Idempotent only if every attribute given matches the existing queue.
-      const QueueAttributes current = existing->attributes();
-      for (const auto& [name, value] : attributes) {
-        const AttributeDef* def = find_attribute(name);
-        QueueAttributes wanted = current;
-        if (def && def->set(wanted, value) && def->get(wanted) == def->get(current)) continue;
-        done(fail(errc::already_exists, "QueueName",
-                  "A queue already exists with the same name and a different value for attribute " + name));
-        return next();
-      }
-      done(existing);
-      return next();
-    }
-    insert(make_queue(key, std::move(attrs), tags), std::move(done), std::move(next));
-  });
+        insert(make_queue(key, std::move(attrs), tags), std::move(done), std::move(next));
+      });
 }
 
 Status QueueService::check_apply(const QueueKey& key, const QueueAttributes& attrs) const {
   if (auto s = validate_name(key.name, attrs.fifo_queue); !s) return s;
-  if (!attrs.fifo_queue && (attrs.content_based_deduplication ||
-                            attrs.deduplication_scope != DeduplicationScope::queue ||
-                            attrs.fifo_throughput_limit != FifoThroughputLimit::per_queue))
+  if (!attrs.fifo_queue &&
+      (attrs.content_based_deduplication || attrs.deduplication_scope != DeduplicationScope::queue ||
+       attrs.fifo_throughput_limit != FifoThroughputLimit::per_queue))
     return fail(errc::not_found, "Attributes.ContentBasedDeduplication",
                 "contentBasedDeduplication, deduplicationScope and fifoThroughputLimit apply only to FIFO queues.");
   if (auto s = check_rules(attrs); !s) return s;
@@ -348,7 +351,8 @@ Status QueueService::check_apply(const QueueKey& key, const QueueAttributes& att
   if (QueuePtr existing = find_locked(key.arn())) {
     const QueueAttributes current = existing->attributes();
     if (current.fifo_queue != attrs.fifo_queue)
-      return fail(errc::invalid_argument, "Attributes.FifoQueue", "fifoQueue cannot change after the queue is created.");
+      return fail(errc::invalid_argument, "Attributes.FifoQueue",
+                  "fifoQueue cannot change after the queue is created.");
     if ((current.durability == storage::Durability::memory) != (attrs.durability == storage::Durability::memory))
       return fail(errc::invalid_argument, "Attributes.durability",
                   "durability cannot change between memory and a durable mode.");
@@ -406,31 +410,31 @@ void QueueService::delete_queue(const QueueKey& key, bool api, StatusCallback do
     }
     // Records of sends that commit after this batch (they passed the queue's
     // check before it retired) are swept at the next recovery (sweep_orphans).
-    durable_.commit(std::move(record), storage::Durability::sync,
-                    [this, queue, api, done = std::move(done), next = std::move(next)](bool ok) {
-                      if (ok) {
-                        std::unique_lock lock(mu_);
-                        unpublish_locked(queue);
-                        if (api) {
-                          const TimeMs now = clock_.now();
-                          deleted_[queue->arn()] = now;
-                          deleted_order_.emplace_back(now, queue->arn());
-                          while (!deleted_order_.empty() &&
-                                 now - deleted_order_.front().first >= limits::kRecreateAfterDeleteMs) {
-                            auto it = deleted_.find(deleted_order_.front().second);
-                            if (it != deleted_.end() && it->second == deleted_order_.front().first) deleted_.erase(it);
-                            deleted_order_.pop_front();
-                          }
-                        }
-                      }
-                      if (ok) queue->retire();
-                      if (ok) {
-                        done({});
-                      } else {
-                        done(storage_failed("The queue deletion"));
-                      }
-                      next();
-                    });
+    durable_.commit(
+        std::move(record), storage::Durability::sync,
+        [this, queue, api, done = std::move(done), next = std::move(next)](bool ok) {
+          if (ok) {
+            std::unique_lock lock(mu_);
+            unpublish_locked(queue);
+            if (api) {
+              const TimeMs now = clock_.now();
+              deleted_[queue->arn()] = now;
+              deleted_order_.emplace_back(now, queue->arn());
+              while (!deleted_order_.empty() && now - deleted_order_.front().first >= limits::kRecreateAfterDeleteMs) {
+                auto it = deleted_.find(deleted_order_.front().second);
+                if (it != deleted_.end() && it->second == deleted_order_.front().first) deleted_.erase(it);
+                deleted_order_.pop_front();
+              }
+            }
+          }
+          if (ok) queue->retire();
+          if (ok) {
+            done({});
+          } else {
+            done(storage_failed("The queue deletion"));
+          }
+          next();
+        });
   });
 }
 
@@ -440,8 +444,7 @@ void QueueService::update(const QueuePtr& queue, Change change, StatusCallback d
   });
 }
 
-void QueueService::update_now(const QueuePtr& queue, const Change& change, StatusCallback done,
-                              Sequencer::Done next) {
+void QueueService::update_now(const QueuePtr& queue, const Change& change, StatusCallback done, Sequencer::Done next) {
   if (queue->retired()) {
     done(no_such_queue());
     return next();
@@ -524,8 +527,7 @@ void QueueService::untag_queue(const QueuePtr& queue, const std::vector<std::str
   update(
       queue,
       [keys](QueueAttributes&, StringPairs& current) -> Status {
-        std::erase_if(current,
-                      [&](auto& p) { return std::find(keys.begin(), keys.end(), p.first) != keys.end(); });
+        std::erase_if(current, [&](auto& p) { return std::find(keys.begin(), keys.end(), p.first) != keys.end(); });
         return {};
       },
       std::move(done));
@@ -534,8 +536,9 @@ void QueueService::untag_queue(const QueuePtr& queue, const std::vector<std::str
 void QueueService::add_permission(const QueuePtr& queue, const std::string& label,
                                   const std::vector<std::string>& accounts, const std::vector<std::string>& actions,
                                   StatusCallback done) {
-  static const std::set<std::string> kActions = {"*", "ChangeMessageVisibility", "DeleteMessage", "GetQueueAttributes",
-                                                 "GetQueueUrl", "ReceiveMessage", "SendMessage"};
+  static const std::set<std::string> kActions = {
+      "*",           "ChangeMessageVisibility", "DeleteMessage", "GetQueueAttributes",
+      "GetQueueUrl", "ReceiveMessage",          "SendMessage"};
   if (label.empty() || label.size() > 80 || !valid_name_chars(label))
     return done(invalid("Label", label,
                         "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length"));
@@ -548,14 +551,16 @@ void QueueService::add_permission(const QueuePtr& queue, const std::string& labe
   update(
       queue,
       [label, accounts, actions, arn = queue->arn()](QueueAttributes& attrs, StringPairs&) -> Status {
-        json policy = attrs.policy.empty() ? json{{"Version", "2012-10-17"}, {"Id", arn + "/SQSDefaultPolicy"},
-                                                  {"Statement", json::array()}}
-                                           : json::parse(attrs.policy, nullptr, false);
+        json policy =
+            attrs.policy.empty()
+                ? json{{"Version", "2012-10-17"}, {"Id", arn + "/SQSDefaultPolicy"}, {"Statement", json::array()}}
+                : json::parse(attrs.policy, nullptr, false);
         if (!policy.is_object()) policy = json{{"Version", "2012-10-17"}, {"Statement", json::array()}};
         if (!policy["Statement"].is_array()) policy["Statement"] = json::array();
         for (const auto& st : policy["Statement"])
           if (st.is_object() && st.value("Sid", "") == label)
-            return fail(errc::already_exists, "Label", "Value " + label + " for parameter Label is invalid. Reason: Already exists.");
+            return fail(errc::already_exists, "Label",
+                        "Value " + label + " for parameter Label is invalid. Reason: Already exists.");
         json principals = json::array();
         for (const auto& a : accounts) principals.push_back("arn:aws:iam::" + a + ":root");
         json action_list = json::array();
@@ -630,14 +635,13 @@ void QueueService::transfer(const QueuePtr& from, const QueuePtr& to, std::vecto
     return;
   }
   // Different stores: write the copy first, then remove the original (at-least-once).
-  to->store().commit(std::move(batch), durability,
-                     [from, movable = std::move(movable), activate, durability](bool ok) {
-                       activate(ok);
-                       if (!ok) return;
-                       storage::WriteBatch removal;
-                       from->append_removal(movable, removal);
-                       from->store().commit(std::move(removal), durability, nullptr);
-                     });
+  to->store().commit(std::move(batch), durability, [from, movable = std::move(movable), activate, durability](bool ok) {
+    activate(ok);
+    if (!ok) return;
+    storage::WriteBatch removal;
+    from->append_removal(movable, removal);
+    from->store().commit(std::move(removal), durability, nullptr);
+  });
 }
 
 void QueueService::redrive(const QueuePtr& from, const QueuePtr& dlq, std::vector<TransferredMessage> messages) {
@@ -838,28 +842,28 @@ Result<QueueService::Recovered> QueueService::recover() {
   std::vector<QueuePtr> recovered;
   storage::WriteBatch migrations;
   std::string error;
-  const bool scanned = durable_.scan(storage::key_of(storage::Tag::queue), [&](std::string_view key,
-                                                                              std::string_view value) {
-    auto parts = format::parse_queue_key(key);
-    auto record = format::decode_queue_record(value);
-    QueueAttributes attrs;
-    if (!parts || !record || !decode_attributes(attrs, record->fields)) {
-      // The queue's settings are unknowable: serving it with defaults would be
-      // wrong, so the start stops and says which record.
-      error = "unreadable queue record " + base64_encode(std::string(key));
-      return false;
-    }
-    if (parts->region.empty()) {  // written before regions: it belongs to the default region
-      parts->region = options_.region;
-      migrations.del(std::string(key));
-      migrations.put(format::queue_key(parts->region, parts->account, parts->name), std::string(value));
-    }
-    QueueIdentity id{parts->account, parts->name, parts->region, record->uid};
-    auto queue = std::make_shared<Queue>(id, attrs, record->created_ms, store_for(attrs), clock_, scheduler_, this);
-    queue->set_tags(std::move(record->tags));
-    recovered.push_back(std::move(queue));
-    return true;
-  });
+  const bool scanned =
+      durable_.scan(storage::key_of(storage::Tag::queue), [&](std::string_view key, std::string_view value) {
+        auto parts = format::parse_queue_key(key);
+        auto record = format::decode_queue_record(value);
+        QueueAttributes attrs;
+        if (!parts || !record || !decode_attributes(attrs, record->fields)) {
+          // The queue's settings are unknowable: serving it with defaults would be
+          // wrong, so the start stops and says which record.
+          error = "unreadable queue record " + base64_encode(std::string(key));
+          return false;
+        }
+        if (parts->region.empty()) {  // written before regions: it belongs to the default region
+          parts->region = options_.region;
+          migrations.del(std::string(key));
+          migrations.put(format::queue_key(parts->region, parts->account, parts->name), std::string(value));
+        }
+        QueueIdentity id{parts->account, parts->name, parts->region, record->uid};
+        auto queue = std::make_shared<Queue>(id, attrs, record->created_ms, store_for(attrs), clock_, scheduler_, this);
+        queue->set_tags(std::move(record->tags));
+        recovered.push_back(std::move(queue));
+        return true;
+      });
   if (!scanned) return fail(errc::storage_failure, "", "The queue records could not be read.");
   if (!error.empty()) return fail(errc::storage_failure, "", error);
 

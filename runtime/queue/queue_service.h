@@ -91,11 +91,9 @@ class QueueService final : public QueueHost {
 
   // --- control plane: one at a time, answered once durable -------------------
   // CreateQueue: idempotent when the given attributes match the existing queue.
-  void create_queue(const QueueKey& key, const StringPairs& attributes, const StringPairs& tags,
-                    QueueCallback done);
+  void create_queue(const QueueKey& key, const StringPairs& attributes, const StringPairs& tags, QueueCallback done);
   // Create-or-update from a typed spec (manifests, admin API). `tags` replace the queue's tags.
-  void apply_queue(const QueueKey& key, const QueueAttributes& attributes, const StringPairs& tags,
-                   QueueCallback done);
+  void apply_queue(const QueueKey& key, const QueueAttributes& attributes, const StringPairs& tags, QueueCallback done);
   // What apply_queue would refuse about the queue's own settings and the queues
   // it names (for checking a set of manifests before applying any).
   Status check_apply(const QueueKey& key, const QueueAttributes& attributes) const;
@@ -171,9 +169,9 @@ class QueueService final : public QueueHost {
   Sequencer control_;
 
   mutable std::shared_mutex mu_;
-  std::map<std::string, QueuePtr, std::less<>> queues_;        // by ARN: ordered for listing
+  std::map<std::string, QueuePtr, std::less<>> queues_;                // by ARN: ordered for listing
   std::map<std::string, std::set<std::string>, std::less<>> sources_;  // DLQ ARN -> source ARNs
-  std::unordered_map<std::string, TimeMs> deleted_;           // ARN -> deletion time (API deletes)
+  std::unordered_map<std::string, TimeMs> deleted_;                    // ARN -> deletion time (API deletes)
   std::deque<std::pair<TimeMs, std::string>> deleted_order_;
 
   mutable std::mutex tasks_mu_;

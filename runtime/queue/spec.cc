@@ -14,7 +14,8 @@ using Kind = AttributeDef::Kind;
 bool has(const json& o, const char* key) { return o.is_object() && o.contains(key); }
 
 std::string queue_name_of(const json& spec, std::string_view name) {
-  return has(spec, "queueName") && spec["queueName"].is_string() ? spec["queueName"].get<std::string>() : std::string(name);
+  return has(spec, "queueName") && spec["queueName"].is_string() ? spec["queueName"].get<std::string>()
+                                                                 : std::string(name);
 }
 
 // FIFO-ness is spec.fifoQueue when set, else the queue name's .fifo suffix.
@@ -23,8 +24,9 @@ bool fifo_of(const json& spec, std::string_view name) {
   return ends_with(queue_name_of(spec, name), ".fifo");
 }
 
-const char* kFifoName = "(has(self.spec.queueName) && self.spec.queueName.endsWith('.fifo') || "
-                        "!has(self.spec.queueName) && self.metadata.name.endsWith('.fifo'))";
+const char* kFifoName =
+    "(has(self.spec.queueName) && self.spec.queueName.endsWith('.fifo') || "
+    "!has(self.spec.queueName) && self.metadata.name.endsWith('.fifo'))";
 
 Field redrive_policy_field(const AttributeDef& d) {
   Field f{std::string(d.spec_name), Type::object, std::string(d.doc)};
@@ -75,10 +77,12 @@ Field redrive_allow_policy_field(const AttributeDef& d) {
                        return self["redrivePermission"] == "byQueue" || !sources(self);
                      }});
   // Both lists together: the CRD bounds each list, and this their sum.
-  f.rules.push_back({"!has(self.sourceQueues) || !has(self.sourceQueueArns) || size(self.sourceQueues) + "
-                     "size(self.sourceQueueArns) <= " + std::to_string(limits::kMaxRedriveSourceArns),
-                     "at most " + std::to_string(limits::kMaxRedriveSourceArns) + " source queues in all", "",
-                     [count](const json& self, std::string_view) { return count(self) <= limits::kMaxRedriveSourceArns; }});
+  f.rules.push_back(
+      {"!has(self.sourceQueues) || !has(self.sourceQueueArns) || size(self.sourceQueues) + "
+       "size(self.sourceQueueArns) <= " +
+           std::to_string(limits::kMaxRedriveSourceArns),
+       "at most " + std::to_string(limits::kMaxRedriveSourceArns) + " source queues in all", "",
+       [count](const json& self, std::string_view) { return count(self) <= limits::kMaxRedriveSourceArns; }});
   return f;
 }
 
@@ -164,22 +168,24 @@ resource::KindDef make_queue_kind() {
   k.spec.push_back(deletion);
 
   for (const auto& r : attribute_rules())
-    k.spec_rules.push_back({std::string(r.cel), std::string(r.message), "",
-                            [holds = r.holds](const json& spec, std::string_view) { return holds(attributes_of(spec)); }});
+    k.spec_rules.push_back(
+        {std::string(r.cel), std::string(r.message), "",
+         [holds = r.holds](const json& spec, std::string_view) { return holds(attributes_of(spec)); }});
   // Rules that need the queue's name sit at the root of the object, where CEL sees metadata.name.
-  k.root_rules.push_back({"!has(self.spec) || !has(self.spec.fifoQueue) || self.spec.fifoQueue == " +
-                              std::string(kFifoName),
-                          "fifoQueue must be true exactly when the queue name ends in .fifo", "fifoQueue",
-                          [](const json& spec, std::string_view name) {
-                            return !has(spec, "fifoQueue") ||
-                                   spec["fifoQueue"].get<bool>() == ends_with(queue_name_of(spec, name), ".fifo");
-                          }});
+  k.root_rules.push_back(
+      {"!has(self.spec) || !has(self.spec.fifoQueue) || self.spec.fifoQueue == " + std::string(kFifoName),
+       "fifoQueue must be true exactly when the queue name ends in .fifo", "fifoQueue",
+       [](const json& spec, std::string_view resource_name) {
+         return !has(spec, "fifoQueue") ||
+                spec["fifoQueue"].get<bool>() == ends_with(queue_name_of(spec, resource_name), ".fifo");
+       }});
   for (const char* f : {"contentBasedDeduplication", "deduplicationScope", "fifoThroughputLimit"})
-    k.root_rules.push_back({"!has(self.spec) || !has(self.spec." + std::string(f) +
-                                ") || has(self.spec.fifoQueue) && self.spec.fifoQueue || !has(self.spec.fifoQueue) && " +
-                                kFifoName,
-                            std::string(f) + " applies only to FIFO queues", f,
-                            [f](const json& spec, std::string_view name) { return !has(spec, f) || fifo_of(spec, name); }});
+    k.root_rules.push_back(
+        {"!has(self.spec) || !has(self.spec." + std::string(f) +
+             ") || has(self.spec.fifoQueue) && self.spec.fifoQueue || !has(self.spec.fifoQueue) && " + kFifoName,
+         std::string(f) + " applies only to FIFO queues", f, [f](const json& spec, std::string_view resource_name) {
+           return !has(spec, f) || fifo_of(spec, resource_name);
+         }});
 
   k.status = {
       Field{"queueName", Type::string, "The SQS queue name."},
@@ -192,7 +198,8 @@ resource::KindDef make_queue_kind() {
   };
   k.columns = {
       {"Visible", "integer", ".status.approximateNumberOfMessages", "Messages available"},
-      {"In-Flight", "integer", ".status.approximateNumberOfMessagesNotVisible", "Messages received and not yet deleted"},
+      {"In-Flight", "integer", ".status.approximateNumberOfMessagesNotVisible",
+       "Messages received and not yet deleted"},
       {"URL", "string", ".status.queueUrl", "Queue URL for the AWS SDKs"},
       {"Delayed", "integer", ".status.approximateNumberOfMessagesDelayed", "Messages delayed", 1},
       {"ARN", "string", ".status.queueArn", "Queue ARN", 1},
@@ -246,7 +253,7 @@ QueueSpec parse_queue_spec(const json& spec_in, const std::string& name, std::ve
       case Kind::redrive_allow_policy: {
         RedriveAllowPolicy p;
         const std::string perm = (*it)["redrivePermission"];
-        p.permission = perm == "allowAll" ? RedrivePermission::allow_all
+        p.permission = perm == "allowAll"  ? RedrivePermission::allow_all
                        : perm == "denyAll" ? RedrivePermission::deny_all
                                            : RedrivePermission::by_queue;
         if (has(*it, "sourceQueues")) out.redrive_source_queues = (*it)["sourceQueues"].get<std::vector<std::string>>();

@@ -27,8 +27,7 @@ void MemoryStore::commit(WriteBatch batch, Durability, CommitCallback done) {
           data_.erase(op.key);
           break;
         case WriteBatch::Kind::del_range:
-          data_.erase(data_.lower_bound(op.key),
-                      op.value.empty() ? data_.end() : data_.lower_bound(op.value));
+          data_.erase(data_.lower_bound(op.key), op.value.empty() ? data_.end() : data_.lower_bound(op.value));
           break;
       }
     }
@@ -54,8 +53,7 @@ std::vector<ReadResult> MemoryStore::multi_get(const std::vector<std::string>& k
   return out;
 }
 
-bool MemoryStore::scan(std::string_view prefix,
-                       const std::function<bool(std::string_view, std::string_view)>& fn) {
+bool MemoryStore::scan(std::string_view prefix, const std::function<bool(std::string_view, std::string_view)>& fn) {
   // Copy the range first so that fn may call back into the store.
   std::vector<std::pair<std::string, std::string>> rows;
   {

@@ -157,8 +157,7 @@ std::vector<ReadResult> RocksStore::multi_get(const std::vector<std::string>& ke
   return out;
 }
 
-bool RocksStore::scan(std::string_view prefix,
-                      const std::function<bool(std::string_view, std::string_view)>& fn) {
+bool RocksStore::scan(std::string_view prefix, const std::function<bool(std::string_view, std::string_view)>& fn) {
   rocksdb::ReadOptions read_options;
   std::string upper = prefix_end(prefix);
   rocksdb::Slice upper_slice(upper);

@@ -38,8 +38,7 @@ class RocksStore final : public Store {
   void commit(WriteBatch batch, Durability durability, CommitCallback done) override;
   ReadResult get(std::string_view key) override;
   std::vector<ReadResult> multi_get(const std::vector<std::string>& keys) override;
-  bool scan(std::string_view prefix,
-            const std::function<bool(std::string_view, std::string_view)>& fn) override;
+  bool scan(std::string_view prefix, const std::function<bool(std::string_view, std::string_view)>& fn) override;
   ReadResult first_key(std::string_view from, std::string_view to) override;
   void flush() override;
 

@@ -205,7 +205,8 @@ void AdminApi::handle(HttpRequest&& req, server::Responder respond) {
     path_known = true;
     if (req.method != e.method) continue;
     if (m.count("ns") && !valid_namespace(m["ns"]))
-      return respond(problem(422, "namespace " + m["ns"].substr(0, 80) + " is not a DNS label of at most 63 characters"));
+      return respond(
+          problem(422, "namespace " + m["ns"].substr(0, 80) + " is not a DNS label of at most 63 characters"));
     if (m.count("name") && !valid_name(m["name"]))
       return respond(problem(422, "name " + m["name"].substr(0, 80) + " is not a valid resource name"));
     return e.handler(*this, req, m, respond);

@@ -17,7 +17,7 @@ namespace sluice::aws {
 
 struct CredentialScope {
   std::string access_key;
-  std::string date;     // yyyymmdd
+  std::string date;  // yyyymmdd
   std::string region;
   std::string service;
 };

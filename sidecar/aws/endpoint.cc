@@ -130,9 +130,9 @@ void Endpoint::serve(const server::HttpRequest& req, const server::Responder& re
   if (scope) {
     service = by_signing_name(scope->service);
     if (!service)
-      return reject(nullptr, framework_error(wire.protocol == Protocol::json ? "UnknownOperationException"
-                                                                             : "InvalidAction",
-                                             400, "This endpoint does not serve the " + scope->service + " service."));
+      return reject(
+          nullptr, framework_error(wire.protocol == Protocol::json ? "UnknownOperationException" : "InvalidAction", 400,
+                                   "This endpoint does not serve the " + scope->service + " service."));
   }
   if (wire.protocol == Protocol::json) {
     const auto dot = target.find('.');
@@ -148,8 +148,8 @@ void Endpoint::serve(const server::HttpRequest& req, const server::Responder& re
                                            "The requested operation " + std::string(target) + " is not supported."));
     std::optional<json> input = req.body.empty() ? json::object() : protocol::read_json(req.body);
     if (!input || !input->is_object())
-      return reject(model, framework_error("SerializationException", 400,
-                                           "The request body is not a valid JSON object."));
+      return reject(model,
+                    framework_error("SerializationException", 400, "The request body is not a valid JSON object."));
     if (auto e = protocol::check_types(*op->input, *input)) return reject(model, *e);
     if (auto name = protocol::check_required(*op->input, *input))
       return reject(model, service->to_aws_error(missing(*name).error));
@@ -168,16 +168,16 @@ void Endpoint::serve(const server::HttpRequest& req, const server::Responder& re
     return reject(model, framework_error("MissingAction", 400, "The request must contain the parameter Action."));
   if (!service || !model->speaks(Protocol::query)) {
     if (!version_text.empty() && (!service || model->api_version() != version_text))
-      return reject(model, framework_error("InvalidAction", 400,
-                                           "The API version " + std::string(version_text) +
-                                               " is not valid for this endpoint."));
+      return reject(
+          model, framework_error("InvalidAction", 400,
+                                 "The API version " + std::string(version_text) + " is not valid for this endpoint."));
     return reject(model, framework_error("InvalidAction", 400,
                                          "The action " + action->second + " is not valid for this endpoint."));
   }
   if (!version_text.empty() && version_text != model->api_version())
-    return reject(model, framework_error("InvalidAction", 400,
-                                         "The API version " + std::string(version_text) +
-                                             " is not valid for this endpoint."));
+    return reject(model,
+                  framework_error("InvalidAction", 400,
+                                  "The API version " + std::string(version_text) + " is not valid for this endpoint."));
   const protocol::Operation* op = model->operation(action->second);
   if (!op || !service->implements(op->name))
     return reject(model, framework_error("InvalidAction", 400,

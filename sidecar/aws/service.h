@@ -31,8 +31,8 @@ class Service {
   // Query requests only: input the service takes from the request path (SQS: a
   // request posted to a queue URL names that queue). Called before required
   // members are checked.
-  virtual void complete_from_path(std::string_view path, const RequestContext& context,
-                                  const protocol::Operation& op, nlohmann::json& input) const {
+  virtual void complete_from_path(std::string_view path, const RequestContext& context, const protocol::Operation& op,
+                                  nlohmann::json& input) const {
     (void)path, (void)context, (void)op, (void)input;
   }
 };

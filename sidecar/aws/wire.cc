@@ -36,16 +36,15 @@ server::HttpResponse with_request_id(int status, std::string content_type, std::
 
 }  // namespace
 
-server::HttpResponse render_output(const protocol::ServiceModel& model, const protocol::Operation& op,
-                                   const Wire& wire, const json& output, const std::string& request_id) {
+server::HttpResponse render_output(const protocol::ServiceModel& model, const protocol::Operation& op, const Wire& wire,
+                                   const json& output, const std::string& request_id) {
   if (wire.protocol == Protocol::query) {
     if (wire.accept_json) {
-      json doc = {{op.name + "Response",
-                   {{op.result_wrapper, output}, {"ResponseMetadata", {{"RequestId", request_id}}}}}};
+      json doc = {
+          {op.name + "Response", {{op.result_wrapper, output}, {"ResponseMetadata", {{"RequestId", request_id}}}}}};
       return with_request_id(200, "application/json", protocol::to_json_text(doc), request_id);
     }
-    return with_request_id(200, "text/xml", protocol::encode_query_response(model, op, output, request_id),
-                           request_id);
+    return with_request_id(200, "text/xml", protocol::encode_query_response(model, op, output, request_id), request_id);
   }
   return with_request_id(200, json_content_type(&model), protocol::to_json_text(output), request_id);
 }
@@ -54,9 +53,9 @@ server::HttpResponse render_error(const protocol::ServiceModel* model, const Wir
                                   const protocol::AwsError& error, const std::string& request_id) {
   if (wire.protocol == Protocol::query) {
     if (wire.accept_json) {
-      json doc = {{"Error", {{"Type", error.sender ? "Sender" : "Receiver"}, {"Code", error.code},
-                             {"Message", error.message}}},
-                  {"RequestId", request_id}};
+      json doc = {
+          {"Error", {{"Type", error.sender ? "Sender" : "Receiver"}, {"Code", error.code}, {"Message", error.message}}},
+          {"RequestId", request_id}};
       return with_request_id(error.status, "application/json", protocol::to_json_text(doc), request_id);
     }
     return with_request_id(error.status, "text/xml",

@@ -23,8 +23,8 @@ struct Wire {
   bool accept_json = false;  // query only: Accept: application/json
 };
 
-server::HttpResponse render_output(const protocol::ServiceModel& model, const protocol::Operation& op,
-                                   const Wire& wire, const nlohmann::json& output, const std::string& request_id);
+server::HttpResponse render_output(const protocol::ServiceModel& model, const protocol::Operation& op, const Wire& wire,
+                                   const nlohmann::json& output, const std::string& request_id);
 // `model` is null when no service could be told apart (an unknown X-Amz-Target).
 server::HttpResponse render_error(const protocol::ServiceModel* model, const Wire& wire,
                                   const protocol::AwsError& error, const std::string& request_id);

@@ -42,9 +42,7 @@ std::string text_of(const json& object, const char* a, const char* b = nullptr) 
 }
 
 // The engine's refusal, as the loader words it.
-std::string describe(const Error& e) {
-  return e.field.rfind("spec.", 0) == 0 ? e.field + ": " + e.message : e.message;
-}
+std::string describe(const Error& e) { return e.field.rfind("spec.", 0) == 0 ? e.field + ": " + e.message : e.message; }
 
 }  // namespace
 
@@ -122,8 +120,8 @@ LoadResult load_manifests(const std::string& dir, const std::vector<resource::Bi
         if (key != "apiVersion" && key != "kind" && key != "metadata" && key != "spec" && key != "status")
           result.errors.push_back(file + ": " + where.resource + ": unknown field " + key);
       if (!errors.empty()) continue;
-      docs.push_back({where, binding, spec, binding->kind().engine_name(spec, name),
-                      admin::placement_for(options.placement, ns)});
+      docs.push_back(
+          {where, binding, spec, binding->kind().engine_name(spec, name), admin::placement_for(options.placement, ns)});
     }
   }
 
@@ -132,11 +130,11 @@ LoadResult load_manifests(const std::string& dir, const std::vector<resource::Bi
   // (with one fixed account, namespaces share it, as they share its engine names).
   std::map<std::tuple<std::string, std::string, std::string>, Doc*> by_engine_name;  // kind, account, name
   for (auto& d : docs) {
-    auto [it, inserted] =
-        by_engine_name.emplace(std::make_tuple(d.where.kind, d.placement.account, d.engine_name), &d);
+    auto [it, inserted] = by_engine_name.emplace(std::make_tuple(d.where.kind, d.placement.account, d.engine_name), &d);
     if (!inserted)
       result.errors.push_back(d.where.file + ": " + d.where.resource + ": " + d.where.kind + " " + d.engine_name +
-                              " is also defined by " + it->second->where.file + " (" + it->second->where.resource + ")");
+                              " is also defined by " + it->second->where.file + " (" + it->second->where.resource +
+                              ")");
   }
   auto in_set = [&](const std::string& kind, const std::string& account, const std::string& name) -> Doc* {
     for (auto& d : docs)
@@ -148,7 +146,8 @@ LoadResult load_manifests(const std::string& dir, const std::vector<resource::Bi
     const auto& refs = d.binding->kind().references;
     for (const auto& ref : refs ? refs(d.spec, d.where.name) : std::vector<resource::Reference>{}) {
       auto* target_kind = binding_of(ref.kind);
-      if (in_set(ref.kind, d.placement.account, ref.name) || (target_kind && target_kind->status(d.placement, ref.name)))
+      if (in_set(ref.kind, d.placement.account, ref.name) ||
+          (target_kind && target_kind->status(d.placement, ref.name)))
         continue;
       result.errors.push_back(d.where.file + ": " + d.where.resource + ": " + ref.field + ": " + ref.kind + " " +
                               ref.name + " is not defined in these manifests and does not exist");

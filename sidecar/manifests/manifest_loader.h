@@ -34,8 +34,8 @@ struct LoadResult {
 };
 
 struct LoadOptions {
-  admin::AdminConfig placement;                // region, account mapping, advertised URL
-  std::vector<std::string> operator_only;      // kinds accepted and skipped
+  admin::AdminConfig placement;            // region, account mapping, advertised URL
+  std::vector<std::string> operator_only;  // kinds accepted and skipped
 };
 
 // Loads every *.yaml and *.yml file directly in `dir` (sorted by name).

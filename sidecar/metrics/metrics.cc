@@ -9,9 +9,12 @@ namespace sluice::metrics {
 
 std::string_view to_string(Level level) {
   switch (level) {
-    case Level::service: return "service";
-    case Level::resource: return "resource";
-    case Level::shard: return "shard";
+    case Level::service:
+      return "service";
+    case Level::resource:
+      return "resource";
+    case Level::shard:
+      return "shard";
   }
   return "resource";
 }

@@ -43,8 +43,8 @@ std::optional<Level> parse_level(std::string_view text);
 // Metrics of one API action of one service.
 class ActionMetrics {
  public:
-  ActionMetrics(prometheus::Counter& ok, prometheus::Histogram& latency, prometheus::Family<prometheus::Counter>& errors,
-                std::string service, std::string action);
+  ActionMetrics(prometheus::Counter& ok, prometheus::Histogram& latency,
+                prometheus::Family<prometheus::Counter>& errors, std::string service, std::string action);
   void succeeded(double seconds);
   void failed(std::string_view code, double seconds);
 

@@ -8,10 +8,10 @@
 namespace sluice::protocol {
 
 struct AwsError {
-  std::string type;     // e.g. QueueDoesNotExist
-  std::string code;     // e.g. AWS.SimpleQueueService.NonExistentQueue
+  std::string type;  // e.g. QueueDoesNotExist
+  std::string code;  // e.g. AWS.SimpleQueueService.NonExistentQueue
   int status = 400;
-  bool sender = true;   // caller's fault (Sender) or the service's (Receiver)
+  bool sender = true;  // caller's fault (Sender) or the service's (Receiver)
   std::string message;
   // An error of the request framework rather than the service (unknown
   // operation, malformed body): the JSON protocol names it in the framework's
@@ -29,8 +29,7 @@ inline AwsError invalid_parameter_value(std::string message) {
   return {"InvalidParameterValue", "InvalidParameterValue", 400, true, std::move(message)};
 }
 inline AwsError missing_parameter(const std::string& name) {
-  return {"MissingParameter", "MissingParameter", 400, true,
-          "The request must contain the parameter " + name + "."};
+  return {"MissingParameter", "MissingParameter", 400, true, "The request must contain the parameter " + name + "."};
 }
 inline AwsError internal_error(std::string message) {
   return {"InternalFailure", "InternalFailure", 500, false, std::move(message)};

@@ -27,18 +27,24 @@ class Reader {
   bool value(json& out, int depth) {
     if (i_ >= s_.size()) return false;
     switch (s_[i_]) {
-      case '{': return object(out, depth + 1);
-      case '[': return array(out, depth + 1);
+      case '{':
+        return object(out, depth + 1);
+      case '[':
+        return array(out, depth + 1);
       case '"': {
         std::string text;
         if (!string(text)) return false;
         out = std::move(text);
         return true;
       }
-      case 't': return literal("true", out, true);
-      case 'f': return literal("false", out, false);
-      case 'n': return literal("null", out, nullptr);
-      default: return number(out);
+      case 't':
+        return literal("true", out, true);
+      case 'f':
+        return literal("false", out, false);
+      case 'n':
+        return literal("null", out, nullptr);
+      default:
+        return number(out);
     }
   }
 
@@ -123,16 +129,34 @@ class Reader {
     if (++i_ >= s_.size()) return false;
     const char c = s_[i_++];
     switch (c) {
-      case '"': out += '"'; return true;
-      case '\\': out += '\\'; return true;
-      case '/': out += '/'; return true;
-      case 'b': out += '\b'; return true;
-      case 'f': out += '\f'; return true;
-      case 'n': out += '\n'; return true;
-      case 'r': out += '\r'; return true;
-      case 't': out += '\t'; return true;
-      case 'u': break;
-      default: return false;
+      case '"':
+        out += '"';
+        return true;
+      case '\\':
+        out += '\\';
+        return true;
+      case '/':
+        out += '/';
+        return true;
+      case 'b':
+        out += '\b';
+        return true;
+      case 'f':
+        out += '\f';
+        return true;
+      case 'n':
+        out += '\n';
+        return true;
+      case 'r':
+        out += '\r';
+        return true;
+      case 't':
+        out += '\t';
+        return true;
+      case 'u':
+        break;
+      default:
+        return false;
     }
     uint32_t cp = 0;
     if (!hex4(cp)) return false;

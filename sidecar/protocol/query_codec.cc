@@ -32,8 +32,8 @@ std::string join(const std::string& prefix, const std::string& name) {
 }
 
 AwsError bad_value(const std::string& name, const std::string& value, const char* what) {
-  return invalid_parameter_value("Value " + value + " for parameter " + name + " is invalid. Reason: must be " +
-                                 what + ".");
+  return invalid_parameter_value("Value " + value + " for parameter " + name + " is invalid. Reason: must be " + what +
+                                 ".");
 }
 
 // AWS documents no code of its own for a repeated parameter; the common
@@ -115,8 +115,8 @@ std::optional<AwsError> elements_under(const Span& span, const std::string& base
 std::optional<AwsError> decode(const ShapeRef& ref, const std::string& prefix, const Span& params, json& out,
                                bool& present);
 
-std::optional<AwsError> decode_structure(const Shape& shape, const std::string& prefix, const Span& params,
-                                         json& out, bool& present) {
+std::optional<AwsError> decode_structure(const Shape& shape, const std::string& prefix, const Span& params, json& out,
+                                         bool& present) {
   out = json::object();
   present = false;
   for (const auto& [name, mref] : shape.members) {
@@ -364,13 +364,26 @@ std::optional<AwsError> decode_query(const Shape& input, const FormParams& param
 void append_xml_escaped(std::string& out, std::string_view text) {
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      case '\r': out += "&#xD;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\r':
+        out += "&#xD;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
 }

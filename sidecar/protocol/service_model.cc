@@ -11,12 +11,10 @@ using json = nlohmann::json;
 
 Shape::Type parse_type(const std::string& t) {
   static const std::map<std::string, Shape::Type> kTypes = {
-      {"structure", Shape::Type::structure}, {"list", Shape::Type::list},
-      {"map", Shape::Type::map},             {"string", Shape::Type::string},
-      {"integer", Shape::Type::integer},     {"long", Shape::Type::long_},
-      {"boolean", Shape::Type::boolean},     {"blob", Shape::Type::blob},
-      {"timestamp", Shape::Type::timestamp}, {"double", Shape::Type::double_},
-      {"float", Shape::Type::float_},
+      {"structure", Shape::Type::structure}, {"list", Shape::Type::list},       {"map", Shape::Type::map},
+      {"string", Shape::Type::string},       {"integer", Shape::Type::integer}, {"long", Shape::Type::long_},
+      {"boolean", Shape::Type::boolean},     {"blob", Shape::Type::blob},       {"timestamp", Shape::Type::timestamp},
+      {"double", Shape::Type::double_},      {"float", Shape::Type::float_},
   };
   auto it = kTypes.find(t);
   if (it == kTypes.end()) throw std::runtime_error("service model: unknown shape type " + t);
@@ -42,9 +40,11 @@ std::unique_ptr<ServiceModel> ServiceModel::parse(std::string_view json_text) {
   model->xml_namespace_ = doc.value("xmlNamespace", "");
   model->error_namespace_ = doc.value("errorNamespace", "");
   model->query_compatible_ = doc.value("awsQueryCompatible", false);
-  static const std::map<std::string, Protocol> kProtocols = {
-      {"query", Protocol::query},         {"json", Protocol::json},         {"rest-json", Protocol::rest_json},
-      {"rest-xml", Protocol::rest_xml},   {"smithy-rpc-v2-cbor", Protocol::cbor}};
+  static const std::map<std::string, Protocol> kProtocols = {{"query", Protocol::query},
+                                                             {"json", Protocol::json},
+                                                             {"rest-json", Protocol::rest_json},
+                                                             {"rest-xml", Protocol::rest_xml},
+                                                             {"smithy-rpc-v2-cbor", Protocol::cbor}};
   for (const auto& p : doc.value("protocols", std::vector<std::string>{doc.value("protocol", "")})) {
     auto it = kProtocols.find(p);
     if (it == kProtocols.end()) throw std::runtime_error("service model: unknown protocol " + p);

@@ -11,9 +11,9 @@
 namespace sluice::server {
 
 struct HttpRequest {
-  std::string method;  // "POST", "GET", ...
-  std::string path;    // target without the query string
-  std::string query;   // text after '?', undecoded
+  std::string method;                                        // "POST", "GET", ...
+  std::string path;                                          // target without the query string
+  std::string query;                                         // text after '?', undecoded
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::string remote;  // peer address, for logs

@@ -77,9 +77,9 @@ class RequestParser final : public http::basic_parser<true> {
   void on_response_impl(int, beast::string_view, int, beast::error_code&) override {}
   void on_field_impl(http::field f, beast::string_view name, beast::string_view value, beast::error_code&) override {
     transfer_encoding_ |= f == http::field::transfer_encoding;
-    auto& lower = request_.headers
-                      .emplace_back(std::string(name.data(), name.size()), std::string(value.data(), value.size()))
-                      .first;
+    auto& lower =
+        request_.headers.emplace_back(std::string(name.data(), name.size()), std::string(value.data(), value.size()))
+            .first;
     for (auto& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
   }
   void on_header_impl(beast::error_code& ec) override {
@@ -117,7 +117,9 @@ class RequestParser final : public http::basic_parser<true> {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<HttpServer::Shared> shared)
-      : socket_(std::move(socket)), timer_(socket_.get_executor()), shared_(std::move(shared)),
+      : socket_(std::move(socket)),
+        timer_(socket_.get_executor()),
+        shared_(std::move(shared)),
         options_(shared_->options) {}
   ~Session() { shared_->connections.fetch_sub(1, std::memory_order_relaxed); }
 
@@ -228,10 +230,8 @@ class Session : public std::enable_shared_from_this<Session> {
     res.set(http::field::server, "sluice");
     res.set(http::field::content_type, r.content_type);
     for (auto& [k, v] : r.headers) res.set(k, v);
-    if (!keep_alive_)
-      res.set(http::field::connection, "close");
-    else if (version_ == 10)
-      res.set(http::field::connection, "keep-alive");
+    if (!keep_alive_) res.set(http::field::connection, "close");
+    else if (version_ == 10) res.set(http::field::connection, "keep-alive");
     res.body() = std::move(r.body);
     res.prepare_payload();
     phase_ = Phase::writing;

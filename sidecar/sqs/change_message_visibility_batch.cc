@@ -14,7 +14,8 @@ void change_message_visibility_batch(Sqs& sqs, const aws::CallPtr& call) {
   std::vector<queue::VisibilityChange> changes;
   for (const auto& e : entries) {
     ids.push_back(aws::string_or_empty(e, "Id"));
-    changes.push_back({aws::string_or_empty(e, "ReceiptHandle"), aws::optional_int(e, "VisibilityTimeout").value_or(0)});
+    changes.push_back(
+        {aws::string_or_empty(e, "ReceiptHandle"), aws::optional_int(e, "VisibilityTimeout").value_or(0)});
   }
   q->change_visibility(std::move(changes), [call, ids = std::move(ids)](std::vector<queue::Status> results) {
     call->succeed(render_batch_statuses(*call, ids, results));

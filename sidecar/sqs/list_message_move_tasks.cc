@@ -5,8 +5,8 @@ namespace sluice::sqs {
 
 void list_message_move_tasks(Sqs& sqs, const aws::CallPtr& call) {
   const auto& in = call->input();
-  auto tasks = sqs.queues.list_message_move_tasks(aws::string_or_empty(in, "SourceArn"),
-                                                  aws::optional_int(in, "MaxResults"));
+  auto tasks =
+      sqs.queues.list_message_move_tasks(aws::string_or_empty(in, "SourceArn"), aws::optional_int(in, "MaxResults"));
   if (!tasks.ok()) return call->fail(tasks.error());
   nlohmann::json results = nlohmann::json::array();
   for (const auto& t : *tasks) {

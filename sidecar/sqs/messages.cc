@@ -9,9 +9,16 @@ namespace {
 
 using json = nlohmann::json;
 
-const std::set<std::string> kSystemAttributeNames = {
-    "All", "SenderId", "SentTimestamp", "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp",
-    "SequenceNumber", "MessageDeduplicationId", "MessageGroupId", "AWSTraceHeader", "DeadLetterQueueSourceArn"};
+const std::set<std::string> kSystemAttributeNames = {"All",
+                                                     "SenderId",
+                                                     "SentTimestamp",
+                                                     "ApproximateReceiveCount",
+                                                     "ApproximateFirstReceiveTimestamp",
+                                                     "SequenceNumber",
+                                                     "MessageDeduplicationId",
+                                                     "MessageGroupId",
+                                                     "AWSTraceHeader",
+                                                     "DeadLetterQueueSourceArn"};
 
 queue::Status parse_attribute_map(const json& map, bool system, queue::MessageAttributes& out) {
   const std::string kind = system ? "system" : "user";

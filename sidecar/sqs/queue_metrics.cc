@@ -66,23 +66,34 @@ class SqsCollector final : public prometheus::Collectable {
       series[labels].add(s);
     }
     MetricFamily visible{"sluice_sqs_approximate_number_of_messages_visible",
-                         "Messages available for retrieval (ApproximateNumberOfMessagesVisible).", MetricType::Gauge,
+                         "Messages available for retrieval (ApproximateNumberOfMessagesVisible).",
+                         MetricType::Gauge,
                          {}};
     MetricFamily not_visible{"sluice_sqs_approximate_number_of_messages_not_visible",
-                             "Messages in flight: received, not yet deleted or expired.", MetricType::Gauge, {}};
-    MetricFamily delayed{"sluice_sqs_approximate_number_of_messages_delayed", "Messages delayed and not yet available.",
-                         MetricType::Gauge, {}};
-    MetricFamily age{"sluice_sqs_approximate_age_of_oldest_message_seconds", "Age of the oldest message in the queue.",
-                     MetricType::Gauge, {}};
-    MetricFamily sent{"sluice_sqs_number_of_messages_sent_total", "Messages added to the queue.", MetricType::Counter,
-                      {}};
-    MetricFamily received{"sluice_sqs_number_of_messages_received_total", "Messages returned by ReceiveMessage.",
-                          MetricType::Counter, {}};
+                             "Messages in flight: received, not yet deleted or expired.",
+                             MetricType::Gauge,
+                             {}};
+    MetricFamily delayed{"sluice_sqs_approximate_number_of_messages_delayed",
+                         "Messages delayed and not yet available.",
+                         MetricType::Gauge,
+                         {}};
+    MetricFamily age{"sluice_sqs_approximate_age_of_oldest_message_seconds",
+                     "Age of the oldest message in the queue.",
+                     MetricType::Gauge,
+                     {}};
+    MetricFamily sent{
+        "sluice_sqs_number_of_messages_sent_total", "Messages added to the queue.", MetricType::Counter, {}};
+    MetricFamily received{"sluice_sqs_number_of_messages_received_total",
+                          "Messages returned by ReceiveMessage.",
+                          MetricType::Counter,
+                          {}};
     MetricFamily deleted{"sluice_sqs_number_of_messages_deleted_total", "Messages deleted.", MetricType::Counter, {}};
-    MetricFamily empty{"sluice_sqs_number_of_empty_receives_total", "ReceiveMessage calls that returned nothing.",
-                       MetricType::Counter, {}};
-    MetricFamily size{"sluice_sqs_sent_message_size_bytes", "Size of messages added to the queue.", MetricType::Summary,
-                      {}};
+    MetricFamily empty{"sluice_sqs_number_of_empty_receives_total",
+                       "ReceiveMessage calls that returned nothing.",
+                       MetricType::Counter,
+                       {}};
+    MetricFamily size{
+        "sluice_sqs_sent_message_size_bytes", "Size of messages added to the queue.", MetricType::Summary, {}};
     for (const auto& [labels, s] : series) {
       auto gauge = [&](MetricFamily& f, double v) {
         ClientMetric m;

@@ -13,13 +13,19 @@ using Type = Field::Type;
 
 const char* openapi_type(Type t) {
   switch (t) {
-    case Type::integer: return "integer";
-    case Type::number: return "number";
-    case Type::boolean: return "boolean";
-    case Type::string: return "string";
-    case Type::list: return "array";
+    case Type::integer:
+      return "integer";
+    case Type::number:
+      return "number";
+    case Type::boolean:
+      return "boolean";
+    case Type::string:
+      return "string";
+    case Type::list:
+      return "array";
     case Type::object:
-    case Type::map: return "object";
+    case Type::map:
+      return "object";
   }
   return "string";
 }
@@ -82,8 +88,10 @@ ojson conditions(const std::string& doc) {
   status.values = {"True", "False", "Unknown"};
   Field time{"lastTransitionTime", Type::string, "When status last changed."};
   time.format = "date-time";
-  item.fields = {Field{"type", Type::string, "Condition type, e.g. Ready."}, status,
-                 Field{"observedGeneration", Type::integer, "The generation the condition describes.", 0}, time,
+  item.fields = {Field{"type", Type::string, "Condition type, e.g. Ready."},
+                 status,
+                 Field{"observedGeneration", Type::integer, "The generation the condition describes.", 0},
+                 time,
                  Field{"reason", Type::string, "CamelCase reason for the condition's last transition."},
                  Field{"message", Type::string, "Human-readable details."}};
   for (auto& m : item.fields) m.required = m.name != "observedGeneration";
@@ -120,7 +128,8 @@ ojson columns(const resource::KindDef& k) {
 
 ojson status_schema(const resource::KindDef& k) {
   Field status{"status", Type::object, ""};
-  status.fields.push_back(Field{"observedGeneration", Type::integer, "The generation of the spec the status describes.", 0});
+  status.fields.push_back(
+      Field{"observedGeneration", Type::integer, "The generation of the spec the status describes.", 0});
   for (const auto& f : k.status) status.fields.push_back(f);
   if (k.hosted) {
     Field placement{"placement", Type::object, "Where the resource is served."};
@@ -167,13 +176,20 @@ void emit(YAML::Emitter& out, const ojson& v) {
 
 std::string type_text(const Field& f) {
   switch (f.type) {
-    case Type::integer: return "integer";
-    case Type::number: return "number";
-    case Type::boolean: return "boolean";
-    case Type::string: return "string";
-    case Type::object: return "object";
-    case Type::list: return "list of " + (f.items.empty() ? std::string("values") : type_text(f.items[0]) + "s");
-    case Type::map: return "map of " + (f.items.empty() ? std::string("values") : type_text(f.items[0]) + "s");
+    case Type::integer:
+      return "integer";
+    case Type::number:
+      return "number";
+    case Type::boolean:
+      return "boolean";
+    case Type::string:
+      return "string";
+    case Type::object:
+      return "object";
+    case Type::list:
+      return "list of " + (f.items.empty() ? std::string("values") : type_text(f.items[0]) + "s");
+    case Type::map:
+      return "map of " + (f.items.empty() ? std::string("values") : type_text(f.items[0]) + "s");
   }
   return "";
 }
@@ -187,8 +203,10 @@ std::string values_text(const Field& f) {
     else if (f.min) v = (f.exclusive_minimum ? "> " : "≥ ") + bound(*f.min);
     else if (f.max) v = "≤ " + bound(*f.max);
   }
-  if ((f.type == Type::string) && f.max) v += (v.empty() ? "" : ", ") + std::string("≤ ") + bound(*f.max) + " characters";
-  if ((f.type == Type::list || f.type == Type::map) && f.max) v += (v.empty() ? "" : ", ") + std::string("≤ ") + bound(*f.max);
+  if ((f.type == Type::string) && f.max)
+    v += (v.empty() ? "" : ", ") + std::string("≤ ") + bound(*f.max) + " characters";
+  if ((f.type == Type::list || f.type == Type::map) && f.max)
+    v += (v.empty() ? "" : ", ") + std::string("≤ ") + bound(*f.max);
   if ((f.type == Type::list) && f.min) v += (v.empty() ? "" : ", ") + std::string("≥ ") + bound(*f.min);
   if (!f.pattern.empty()) v += (v.empty() ? "" : ", ") + std::string("`") + f.pattern + "`";
   return v;
@@ -204,11 +222,13 @@ std::string cell(const std::string& text) {
   return out;
 }
 
-void rows(std::ostream& out, const resource::Fields& fields, const std::string& prefix, std::vector<std::string>& rules) {
+void rows(std::ostream& out, const resource::Fields& fields, const std::string& prefix,
+          std::vector<std::string>& rules) {
   for (const auto& f : fields) {
     const std::string name = prefix + (f.name.empty() ? "[]" : f.name);
     std::string def = "—";
-    if (f.default_value) def = f.default_value->is_string() ? f.default_value->get<std::string>() : f.default_value->dump();
+    if (f.default_value)
+      def = f.default_value->is_string() ? f.default_value->get<std::string>() : f.default_value->dump();
     std::string doc = f.doc;
     if (f.required) doc += " Required.";
     if (f.immutable) doc += " Immutable.";
@@ -277,8 +297,8 @@ std::string reference_doc(const resource::KindDef& k) {
   if (k.hosted)
     out << "The same manifest works with `kubectl apply` (through the operator) and with `sluice-sidecar "
            "--manifests DIR` (standalone). ";
-  out << "Generated by `sluice-crdgen doc " << k.plural << "` from the kind's field table; the CRD (`crds/"
-      << k.plural << ".sluice.io.yaml`) comes from the same table, so the two cannot disagree.\n\n"
+  out << "Generated by `sluice-crdgen doc " << k.plural << "` from the kind's field table; the CRD (`crds/" << k.plural
+      << ".sluice.io.yaml`) comes from the same table, so the two cannot disagree.\n\n"
       << "| spec field | type | values | default | meaning |\n|---|---|---|---|---|\n";
   std::vector<std::string> rules;
   rows(out, k.spec, "", rules);
@@ -290,7 +310,8 @@ std::string reference_doc(const resource::KindDef& k) {
   }
   out << "\n## Status\n\n| field | type | meaning |\n|---|---|---|\n"
       << "| `observedGeneration` | integer | The generation of the spec the status describes. |\n"
-      << "| `conditions` | list | " << (k.conditions_doc.empty() ? "Ready, with the reason when it is not." : k.conditions_doc)
+      << "| `conditions` | list | "
+      << (k.conditions_doc.empty() ? "Ready, with the reason when it is not." : k.conditions_doc)
       << " Each carries `observedGeneration`. |\n";
   for (const auto& f : k.status) out << "| `" << f.name << "` | " << type_text(f) << " | " << f.doc << " |\n";
   if (k.hosted)

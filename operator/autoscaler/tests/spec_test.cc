@@ -46,7 +46,8 @@ TEST(AutoscalerSpec, TheDocumentedExampleParses) {
 TEST(AutoscalerSpec, AwsRecipeDerivesTheTarget) {
   std::vector<SpecError> errors;
   Spec s = parse_spec(json::parse(R"({"scaleTargetRef": {"name": "w"}, "maxReplicas": 5,
-      "triggers": [{"queue": {"name": "q", "acceptableLatencySeconds": 10, "secondsPerMessage": 0.1}}]})"), errors);
+      "triggers": [{"queue": {"name": "q", "acceptableLatencySeconds": 10, "secondsPerMessage": 0.1}}]})"),
+                      errors);
   ASSERT_TRUE(errors.empty());
   EXPECT_DOUBLE_EQ(s.triggers[0].target_backlog_per_replica, 100);
 }
@@ -54,7 +55,8 @@ TEST(AutoscalerSpec, AwsRecipeDerivesTheTarget) {
 TEST(AutoscalerSpec, ErrorsNameTheirFields) {
   std::vector<SpecError> errors;
   parse_spec(json::parse(R"({"scaleTargetRef": {}, "minReplicas": 5, "maxReplicas": 2,
-      "triggers": [{"queue": {"name": "q"}}], "behavior": {"pollingIntervalSeconds": 0}})"), errors);
+      "triggers": [{"queue": {"name": "q"}}], "behavior": {"pollingIntervalSeconds": 0}})"),
+             errors);
   std::set<std::string> fields;
   for (auto& e : errors) fields.insert(e.field);
   EXPECT_TRUE(fields.count("spec.scaleTargetRef.name"));
@@ -63,7 +65,8 @@ TEST(AutoscalerSpec, ErrorsNameTheirFields) {
   // Rules between fields are checked once every field is well-formed.
   errors.clear();
   parse_spec(json::parse(R"({"scaleTargetRef": {"name": "w"}, "minReplicas": 5, "maxReplicas": 2,
-      "triggers": [{"queue": {"name": "q", "targetBacklogPerReplica": 5}}]})"), errors);
+      "triggers": [{"queue": {"name": "q", "targetBacklogPerReplica": 5}}]})"),
+             errors);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].field, "spec.minReplicas");
   errors.clear();
@@ -71,7 +74,8 @@ TEST(AutoscalerSpec, ErrorsNameTheirFields) {
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].field, "spec.triggers");
   errors.clear();
-  parse_spec(json::parse(R"({"scaleTargetRef": {"name": "w"}, "maxReplicas": 2, "triggers": [{"stream": {}}]})"), errors);
+  parse_spec(json::parse(R"({"scaleTargetRef": {"name": "w"}, "maxReplicas": 2, "triggers": [{"stream": {}}]})"),
+             errors);
   EXPECT_FALSE(errors.empty()) << "a trigger kind this operator does not know";
 }
 
@@ -79,7 +83,8 @@ TEST(AutoscalerSpec, NamingAPolicyReplacesTheDefaults) {
   std::vector<SpecError> errors;
   Spec s = parse_spec(json::parse(R"({"scaleTargetRef": {"name": "w"}, "maxReplicas": 5,
       "triggers": [{"queue": {"name": "q", "targetBacklogPerReplica": 5}}],
-      "behavior": {"scaleUp": {"podsPerPeriod": 2}}})"), errors);
+      "behavior": {"scaleUp": {"podsPerPeriod": 2}}})"),
+                      errors);
   ASSERT_TRUE(errors.empty()) << resource::describe(errors);
   EXPECT_EQ(s.behavior.scale_up.pods_per_period, 2);
   EXPECT_FALSE(s.behavior.scale_up.percent_per_period);

@@ -38,7 +38,8 @@ class ToyAdapter final : public KindAdapter {
   Outcome apply(const json& object, json& status) override {
     ++applied;
     status["built"] = object["spec"].value("size", 0);
-    if (object["spec"].value("size", 0) == 7) return Outcome::not_ready("Unlucky", "Seven is refused.", ReconcileResult::done());
+    if (object["spec"].value("size", 0) == 7)
+      return Outcome::not_ready("Unlucky", "Seven is refused.", ReconcileResult::done());
     return Outcome::ready("Built", "The widget is built.");
   }
   Outcome finalize(const json&) override {
@@ -57,10 +58,11 @@ class ResourceReconcilerTest : public ::testing::Test {
     kube::KubeConfig config;
     config.server = server.url();
     client = std::make_unique<kube::KubeClient>(config);
-    ASSERT_TRUE(client->create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
-                               json::parse(crdgen::crd(kind).dump()))
-                    .ok());
-    auto ns = client->create("/api/v1/namespaces", {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "shop"}}}});
+    ASSERT_TRUE(
+        client->create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", json::parse(crdgen::crd(kind).dump()))
+            .ok());
+    auto ns = client->create("/api/v1/namespaces",
+                             {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "shop"}}}});
     ASSERT_TRUE(ns.ok() || ns.conflict()) << ns.describe();
     informer = std::make_unique<Informer>(*client, resource_type(kind), InformerOptions{});
     informer->start();
@@ -98,10 +100,13 @@ class ResourceReconcilerTest : public ::testing::Test {
 };
 
 TEST_F(ResourceReconcilerTest, TheFinalizerFirstThenStatusWithReady) {
-  ASSERT_TRUE(client->create(resource_type(kind).collection_path("shop"),
-                             {{"apiVersion", "sluice.io/v1alpha1"}, {"kind", "Widget"},
-                              {"metadata", {{"name", "w"}, {"namespace", "shop"}}}, {"spec", {{"size", 3}}}})
-                  .ok());
+  ASSERT_TRUE(
+      client
+          ->create(resource_type(kind).collection_path("shop"), {{"apiVersion", "sluice.io/v1alpha1"},
+                                                                 {"kind", "Widget"},
+                                                                 {"metadata", {{"name", "w"}, {"namespace", "shop"}}},
+                                                                 {"spec", {{"size", 3}}}})
+          .ok());
   reconcile_fresh("w");
   EXPECT_TRUE(has_finalizer(get("w"), "sluice.io/widget-cleanup"));
   EXPECT_EQ(adapter.applied, 0) << "nothing is applied before the finalizer is in place";
@@ -121,11 +126,14 @@ TEST_F(ResourceReconcilerTest, TheFinalizerFirstThenStatusWithReady) {
 }
 
 TEST_F(ResourceReconcilerTest, AnInvalidSpecIsReportedNotApplied) {
-  ASSERT_TRUE(client->create(resource_type(kind).collection_path("shop"),
-                             {{"apiVersion", "sluice.io/v1alpha1"}, {"kind", "Widget"},
-                              {"metadata", {{"name", "w"}, {"namespace", "shop"}, {"finalizers", {"sluice.io/widget-cleanup"}}}},
-                              {"spec", {{"size", 7}}}})
-                  .ok());
+  ASSERT_TRUE(
+      client
+          ->create(resource_type(kind).collection_path("shop"),
+                   {{"apiVersion", "sluice.io/v1alpha1"},
+                    {"kind", "Widget"},
+                    {"metadata", {{"name", "w"}, {"namespace", "shop"}, {"finalizers", {"sluice.io/widget-cleanup"}}}},
+                    {"spec", {{"size", 7}}}})
+          .ok());
   reconcile_fresh("w");
   const json w = get("w");
   const json* ready = find_condition(w["status"], "Ready");
@@ -139,11 +147,14 @@ TEST_F(ResourceReconcilerTest, AnInvalidSpecIsReportedNotApplied) {
 }
 
 TEST_F(ResourceReconcilerTest, DeletionRunsTheCleanupThenReleases) {
-  ASSERT_TRUE(client->create(resource_type(kind).collection_path("shop"),
-                             {{"apiVersion", "sluice.io/v1alpha1"}, {"kind", "Widget"},
-                              {"metadata", {{"name", "w"}, {"namespace", "shop"}, {"finalizers", {"sluice.io/widget-cleanup"}}}},
-                              {"spec", {{"size", 2}}}})
-                  .ok());
+  ASSERT_TRUE(
+      client
+          ->create(resource_type(kind).collection_path("shop"),
+                   {{"apiVersion", "sluice.io/v1alpha1"},
+                    {"kind", "Widget"},
+                    {"metadata", {{"name", "w"}, {"namespace", "shop"}, {"finalizers", {"sluice.io/widget-cleanup"}}}},
+                    {"spec", {{"size", 2}}}})
+          .ok());
   reconcile_fresh("w");
   ASSERT_TRUE(client->remove(path("w")).ok());
   adapter.hold = true;

@@ -27,14 +27,15 @@ class KubeConfigTest : public ::testing::Test {
 };
 
 TEST_F(KubeConfigTest, ReadsTheCurrentContextWithATokenAndInlineCa) {
-  auto path = write("config", "apiVersion: v1\nkind: Config\ncurrent-context: b\n"
-                              "clusters:\n- name: c1\n  cluster: {server: 'https://one:6443/'}\n"
-                              "- name: c2\n  cluster: {server: 'https://two:6443', certificate-authority-data: " +
-                                  base64_encode("CA-PEM") +
-                                  "}\n"
-                                  "users:\n- name: u2\n  user: {token: secret}\n"
-                                  "contexts:\n- name: a\n  context: {cluster: c1, user: u2}\n"
-                                  "- name: b\n  context: {cluster: c2, user: u2, namespace: shop}\n");
+  auto path = write("config",
+                    "apiVersion: v1\nkind: Config\ncurrent-context: b\n"
+                    "clusters:\n- name: c1\n  cluster: {server: 'https://one:6443/'}\n"
+                    "- name: c2\n  cluster: {server: 'https://two:6443', certificate-authority-data: " +
+                        base64_encode("CA-PEM") +
+                        "}\n"
+                        "users:\n- name: u2\n  user: {token: secret}\n"
+                        "contexts:\n- name: a\n  context: {cluster: c1, user: u2}\n"
+                        "- name: b\n  context: {cluster: c2, user: u2, namespace: shop}\n");
   std::string error;
   auto cfg = parse_kubeconfig(path, &error);
   ASSERT_TRUE(cfg) << error;
@@ -48,9 +49,10 @@ TEST_F(KubeConfigTest, FilesAreRelativeToTheKubeconfig) {
   write("ca.crt", "FROM-FILE");
   write("client.crt", "CERT");
   write("client.key", "KEY");
-  auto path = write("config", "current-context: x\nclusters:\n- name: c\n  cluster: {server: 'http://127.0.0.1:1', "
-                              "certificate-authority: ca.crt}\nusers:\n- name: u\n  user: {client-certificate: "
-                              "client.crt, client-key: client.key}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n");
+  auto path = write("config",
+                    "current-context: x\nclusters:\n- name: c\n  cluster: {server: 'http://127.0.0.1:1', "
+                    "certificate-authority: ca.crt}\nusers:\n- name: u\n  user: {client-certificate: "
+                    "client.crt, client-key: client.key}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n");
   std::string error;
   auto cfg = parse_kubeconfig(path, &error);
   ASSERT_TRUE(cfg) << error;
@@ -64,9 +66,10 @@ TEST_F(KubeConfigTest, RefusesWhatItCannotUseWithAReason) {
   std::string error;
   EXPECT_FALSE(parse_kubeconfig(write("a", "current-context: nope\ncontexts: []\n"), &error));
   EXPECT_NE(error.find("context nope not found"), std::string::npos);
-  EXPECT_FALSE(parse_kubeconfig(write("b", "current-context: x\nclusters:\n- name: c\n  cluster: {server: s}\n"
-                                           "users:\n- name: u\n  user: {exec: {command: aws}}\n"
-                                           "contexts:\n- name: x\n  context: {cluster: c, user: u}\n"),
+  EXPECT_FALSE(parse_kubeconfig(write("b",
+                                      "current-context: x\nclusters:\n- name: c\n  cluster: {server: s}\n"
+                                      "users:\n- name: u\n  user: {exec: {command: aws}}\n"
+                                      "contexts:\n- name: x\n  context: {cluster: c, user: u}\n"),
                                 &error));
   EXPECT_NE(error.find("exec"), std::string::npos);
   EXPECT_FALSE(parse_kubeconfig((dir_ / "missing").string(), &error));

@@ -25,17 +25,18 @@ KindDef toy() {
   Field inner{"inner", Type::object, "nested"};
   inner.fields = {Field{"a", Type::boolean, "a"}, Field{"b", Type::boolean, "b"}};
   inner.fields[0].required = true;
-  inner.rules.push_back({"!self.a || has(self.b)", "b is needed with a", "b",
-                         [](const json& self, std::string_view) { return !self["a"].get<bool>() || self.contains("b"); }});
+  inner.rules.push_back({"!self.a || has(self.b)", "b is needed with a", "b", [](const json& self, std::string_view) {
+                           return !self["a"].get<bool>() || self.contains("b");
+                         }});
   Field list{"names", Type::list, "names"};
   list.max = 2;
   list.items = {Field{"", Type::string}};
   k.spec = {Field{"toyName", Type::string, "name"}, count, mode, label, inner, list};
-  k.root_rules.push_back({"cel", "count must be even for names ending in -even", "count",
-                          [](const json& spec, std::string_view name) {
-                            return name.size() < 5 || name.substr(name.size() - 5) != "-even" || !spec.contains("count") ||
-                                   spec["count"].get<int>() % 2 == 0;
-                          }});
+  k.root_rules.push_back(
+      {"cel", "count must be even for names ending in -even", "count", [](const json& spec, std::string_view name) {
+         return name.size() < 5 || name.substr(name.size() - 5) != "-even" || !spec.contains("count") ||
+                spec["count"].get<int>() % 2 == 0;
+       }});
   return k;
 }
 
@@ -47,16 +48,18 @@ std::set<std::string> fields_of(const std::vector<SpecError>& errors) {
 
 TEST(Resource, AValidSpecHasNoErrors) {
   EXPECT_TRUE(validate(toy(), json::parse(R"({"count": 3, "mode": "fast", "label": "abc",
-      "inner": {"a": true, "b": false}, "names": ["x", "y"]})"), "t").empty());
+      "inner": {"a": true, "b": false}, "names": ["x", "y"]})"),
+                       "t")
+                  .empty());
   EXPECT_TRUE(validate(toy(), json(), "t").empty()) << "no spec at all is an empty spec";
 }
 
 TEST(Resource, EveryErrorNamesItsField) {
   auto errors = validate(toy(), json::parse(R"({"count": "3", "mode": "medium", "label": "ABC",
-      "inner": {"b": 1}, "names": ["x", "y", "z"], "bogus": 1})"), "t");
-  EXPECT_EQ(fields_of(errors),
-            (std::set<std::string>{"spec.count", "spec.mode", "spec.label", "spec.inner.a", "spec.inner.b",
-                                   "spec.names", "spec.bogus"}))
+      "inner": {"b": 1}, "names": ["x", "y", "z"], "bogus": 1})"),
+                         "t");
+  EXPECT_EQ(fields_of(errors), (std::set<std::string>{"spec.count", "spec.mode", "spec.label", "spec.inner.a",
+                                                      "spec.inner.b", "spec.names", "spec.bogus"}))
       << describe(errors);
   auto range = validate(toy(), json::parse(R"({"count": 11})"), "t");
   ASSERT_EQ(range.size(), 1u);

@@ -17,7 +17,7 @@ TEST(Text, ParsesOnlyWholeIntegers) {
 TEST(Text, MessageTextAcceptsTheSqsCharacterSet) {
   EXPECT_TRUE(is_valid_message_text("plain ascii\t\r\n"));
   EXPECT_TRUE(is_valid_message_text("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));  // é € 😀
-  EXPECT_TRUE(is_valid_message_text("\xef\xbf\xbd"));                              // U+FFFD
+  EXPECT_TRUE(is_valid_message_text("\xef\xbf\xbd"));                               // U+FFFD
 }
 
 TEST(Text, MessageTextRejectsControlCharactersAndBadUtf8) {

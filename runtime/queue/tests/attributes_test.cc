@@ -57,21 +57,26 @@ TEST(Attributes, DefaultsAreAwsDefaults) {
 
 TEST(Attributes, RedrivePolicyAcceptsStringOrNumberCountsAndRendersNumbers) {
   QueueAttributes a;
-  ASSERT_TRUE(apply_attributes(a, {{"RedrivePolicy", R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":"5"})"}}, true).ok());
+  ASSERT_TRUE(
+      apply_attributes(a,
+                       {{"RedrivePolicy",
+                         R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":"5"})"}},
+                       true)
+          .ok());
   EXPECT_EQ(a.redrive_policy->max_receive_count, 5);
   EXPECT_EQ(find_attribute("RedrivePolicy")->get(a),
             R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":5})");
   EXPECT_FALSE(apply_attributes(a, {{"RedrivePolicy", "not json"}}, true).ok());
   EXPECT_FALSE(apply_attributes(a, {{"RedrivePolicy", R"({"maxReceiveCount":5})"}}, true).ok());
-  EXPECT_FALSE(apply_attributes(a, {{"RedrivePolicy", R"({"deadLetterTargetArn":"dlq","maxReceiveCount":5})"}}, true).ok());
+  EXPECT_FALSE(
+      apply_attributes(a, {{"RedrivePolicy", R"({"deadLetterTargetArn":"dlq","maxReceiveCount":5})"}}, true).ok());
   ASSERT_TRUE(apply_attributes(a, {{"RedrivePolicy", ""}}, false).ok());
   EXPECT_FALSE(a.redrive_policy);
 }
 
 TEST(Attributes, FifoAttributesExistOnlyOnFifoQueues) {
   QueueAttributes standard;
-  EXPECT_EQ(apply_attributes(standard, {{"ContentBasedDeduplication", "true"}}, true).error().code,
-            errc::not_found);
+  EXPECT_EQ(apply_attributes(standard, {{"ContentBasedDeduplication", "true"}}, true).error().code, errc::not_found);
   QueueAttributes fifo;
   ASSERT_TRUE(apply_attributes(fifo, {{"ContentBasedDeduplication", "true"}, {"FifoQueue", "true"}}, true).ok());
   EXPECT_TRUE(fifo.content_based_deduplication);
@@ -88,11 +93,15 @@ TEST(Attributes, KmsAndSqsEncryptionAreExclusive) {
 
 TEST(Attributes, PersistedFormRoundTripsEveryField) {
   QueueAttributes a;
-  ASSERT_TRUE(apply_attributes(a, {{"FifoQueue", "true"}, {"ContentBasedDeduplication", "true"},
-                                    {"DeduplicationScope", "messageGroup"}, {"FifoThroughputLimit", "perMessageGroupId"},
-                                    {"VisibilityTimeout", "5"},
-                                    {"RedriveAllowPolicy", R"({"redrivePermission":"denyAll"})"}},
-                               true).ok());
+  ASSERT_TRUE(apply_attributes(a,
+                               {{"FifoQueue", "true"},
+                                {"ContentBasedDeduplication", "true"},
+                                {"DeduplicationScope", "messageGroup"},
+                                {"FifoThroughputLimit", "perMessageGroupId"},
+                                {"VisibilityTimeout", "5"},
+                                {"RedriveAllowPolicy", R"({"redrivePermission":"denyAll"})"}},
+                               true)
+                  .ok());
   a.durability = storage::Durability::periodic;
   QueueAttributes b;
   ASSERT_TRUE(decode_attributes(b, encode_attributes(a)).ok());

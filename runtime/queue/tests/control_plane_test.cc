@@ -84,10 +84,12 @@ TEST_F(ControlPlaneTest, ConcurrentCreatesOfOneNameMakeOneQueue) {
 }
 
 TEST_F(ControlPlaneTest, RegionsKeepTheirOwnQueues) {
-  auto east = await<Result<QueuePtr>>(scheduler,
-                                      [&](auto done) { service.create_queue({"us-east-1", kAccount, "q"}, {}, {}, done); });
-  auto west = await<Result<QueuePtr>>(scheduler,
-                                      [&](auto done) { service.create_queue({"eu-west-1", kAccount, "q"}, {}, {}, done); });
+  auto east = await<Result<QueuePtr>>(scheduler, [&](auto done) {
+    service.create_queue({"us-east-1", kAccount, "q"}, {}, {}, done);
+  });
+  auto west = await<Result<QueuePtr>>(scheduler, [&](auto done) {
+    service.create_queue({"eu-west-1", kAccount, "q"}, {}, {}, done);
+  });
   ASSERT_TRUE(east.ok() && west.ok());
   EXPECT_NE(*east, *west);
   EXPECT_EQ((*west)->arn(), "arn:aws:sqs:eu-west-1:000000000000:q");
@@ -128,7 +130,9 @@ class ReadErrorTest : public ::testing::Test {
 };
 
 TEST_F(ReadErrorTest, AnUnreadableBodyIsAnErrorAndTheMessageStays) {
-  auto q = await<Result<QueuePtr>>(scheduler, [&](auto done) { service.create_queue({kRegion, kAccount, "q"}, {}, {}, done); });
+  auto q = await<Result<QueuePtr>>(scheduler, [&](auto done) {
+    service.create_queue({kRegion, kAccount, "q"}, {}, {}, done);
+  });
   ASSERT_TRUE(q.ok());
   SendEntry e;
   e.body = "precious";

@@ -44,7 +44,9 @@ TEST_F(DeadLetterTest, RedrivePolicyNeedsAnExistingQueueOfTheSameType) {
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, errc::invalid_argument);
   create("ff.fifo", {{"FifoQueue", "true"}});
-  auto mixed = create_queue(kAccount, "b", {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + arn("ff.fifo") + "\",\"maxReceiveCount\":2}"}}, {});
+  auto mixed = create_queue(
+      kAccount, "b", {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + arn("ff.fifo") + "\",\"maxReceiveCount\":2}"}},
+      {});
   EXPECT_FALSE(mixed.ok());
   auto range = create_queue(kAccount, "c", {{"RedrivePolicy", redrive("ff.fifo", 1001)}}, {});
   EXPECT_EQ(range.error().code, errc::invalid_argument);
@@ -53,7 +55,8 @@ TEST_F(DeadLetterTest, RedrivePolicyNeedsAnExistingQueueOfTheSameType) {
 TEST_F(DeadLetterTest, RedriveAllowPolicyRestrictsSources) {
   create("closed", {{"RedriveAllowPolicy", "{\"redrivePermission\":\"denyAll\"}"}});
   EXPECT_FALSE(create_queue(kAccount, "src", {{"RedrivePolicy", redrive("closed", 2)}}, {}).ok());
-  create("picky", {{"RedriveAllowPolicy", "{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":[\"" + arn("good") + "\"]}"}});
+  create("picky",
+         {{"RedriveAllowPolicy", "{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":[\"" + arn("good") + "\"]}"}});
   EXPECT_TRUE(create_queue(kAccount, "good", {{"RedrivePolicy", redrive("picky", 2)}}, {}).ok());
   EXPECT_FALSE(create_queue(kAccount, "bad", {{"RedrivePolicy", redrive("picky", 2)}}, {}).ok());
   EXPECT_FALSE(create_queue(kAccount, "x", {{"RedriveAllowPolicy", "{\"redrivePermission\":\"byQueue\"}"}}, {}).ok());
@@ -130,10 +133,8 @@ TEST_F(DeadLetterTest, MoveTaskToADestinationIsRateLimitedAndCancellable) {
 
 TEST_F(DeadLetterTest, MoveTaskNeedsADeadLetterSource) {
   create("plain");
-  EXPECT_EQ(service->start_message_move_task(arn("plain"), "", std::nullopt).error().code,
-            errc::invalid_argument);
-  EXPECT_EQ(service->start_message_move_task(arn("missing"), "", std::nullopt).error().code,
-            errc::not_found);
+  EXPECT_EQ(service->start_message_move_task(arn("plain"), "", std::nullopt).error().code, errc::invalid_argument);
+  EXPECT_EQ(service->start_message_move_task(arn("missing"), "", std::nullopt).error().code, errc::not_found);
   EXPECT_EQ(service->cancel_message_move_task("garbage").error().code, errc::not_found);
 }
 

@@ -177,7 +177,8 @@ TEST_F(FifoTest, ARetriedReceiveAttemptGetsTheSameMessagesAndHandles) {
 }
 
 TEST_F(FifoTest, HighThroughputNeedsMessageGroupScope) {
-  auto bad = create_queue(kAccount, "x.fifo", {{"FifoQueue", "true"}, {"FifoThroughputLimit", "perMessageGroupId"}}, {});
+  auto bad =
+      create_queue(kAccount, "x.fifo", {{"FifoQueue", "true"}, {"FifoThroughputLimit", "perMessageGroupId"}}, {});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, errc::invalid_argument);
 }

@@ -114,7 +114,7 @@ class QueueFixture : public ::testing::Test {
 
   // Starts a receive; the result is available once `*slot` is set.
   std::shared_ptr<std::optional<Result<std::vector<ReceivedMessage>>>> start_receive(const QueuePtr& q,
-                                                                                    ReceiveRequest req) {
+                                                                                     ReceiveRequest req) {
     auto slot = std::make_shared<std::optional<Result<std::vector<ReceivedMessage>>>>();
     q->receive(std::move(req), [slot](auto r) { *slot = std::move(r); });
     scheduler.run_pending();

@@ -75,8 +75,7 @@ TEST_F(QueueServiceTest, SetAttributesValidatesEverythingBeforeChangingAnything)
   EXPECT_EQ(bad.error().code, errc::invalid_argument);
   EXPECT_EQ(q->attributes().visibility_timeout, 30);
   EXPECT_EQ(set_attributes(q, {{"NoSuchThing", "1"}}).error().code, errc::not_found);
-  EXPECT_EQ(set_attributes(q, {{"ContentBasedDeduplication", "true"}}).error().code,
-            errc::not_found);
+  EXPECT_EQ(set_attributes(q, {{"ContentBasedDeduplication", "true"}}).error().code, errc::not_found);
   ASSERT_TRUE(set_attributes(q, {{"VisibilityTimeout", "60"}}).ok());
   EXPECT_EQ(q->attributes().visibility_timeout, 60);
 }

@@ -28,7 +28,8 @@ TEST(QueueSpec, TheDocumentedExampleLoads) {
   auto spec = parse(R"(
 {"visibilityTimeout": 30, "messageRetentionPeriod": 345600, "receiveMessageWaitTimeSeconds": 20,
  "redrivePolicy": {"deadLetterTargetQueue": "orders-dlq", "maxReceiveCount": 5}}
-)", errors);
+)",
+                    errors);
   ASSERT_TRUE(errors.empty()) << all(errors);
   EXPECT_EQ(spec.queue_name, "orders");
   EXPECT_EQ(spec.attributes.visibility_timeout, 30);
@@ -67,7 +68,8 @@ TEST(QueueSpec, TypesAreStrictAndEveryErrorNamesItsField) {
   parse(R"(
 {"visibilityTimeout": "30", "delaySeconds": 901, "fifoQueue": "yes", "durability": "fast", "bogus": 1,
  "redrivePolicy": {"deadLetterTargetQueue": "dlq", "maxReceiveCount": 0}}
-)", errors);
+)",
+        errors);
   std::set<std::string> fields;
   for (auto& e : errors) fields.insert(e.field);
   EXPECT_TRUE(fields.count("spec.visibilityTimeout")) << all(errors);

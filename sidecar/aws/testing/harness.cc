@@ -105,8 +105,9 @@ Reply Harness::raw(server::HttpRequest request) {
       } else if (out.body.contains("Error")) {
         out.code = out.body["Error"].value("Code", "");
       }
-      out.message = out.body.contains("message") ? out.body.value("message", "")
-                                                 : out.body.value("Error", nlohmann::json::object()).value("Message", "");
+      out.message = out.body.contains("message")
+                        ? out.body.value("message", "")
+                        : out.body.value("Error", nlohmann::json::object()).value("Message", "");
     }
   } else if (r.status != 200) {
     out.code = xml_text(r.body, "Code");

@@ -27,10 +27,10 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 
 struct Reply {
   int status = 0;
-  std::string code;            // the error's code (query code, or the JSON type); "" on success
-  std::string message;         // the error's message
-  nlohmann::json body;         // a JSON reply, parsed (null for XML)
-  std::string text;            // the raw body
+  std::string code;     // the error's code (query code, or the JSON type); "" on success
+  std::string message;  // the error's message
+  nlohmann::json body;  // a JSON reply, parsed (null for XML)
+  std::string text;     // the raw body
   std::vector<std::pair<std::string, std::string>> headers;
   std::string content_type;
 

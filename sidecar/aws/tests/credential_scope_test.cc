@@ -18,7 +18,8 @@ TEST(CredentialScope, ReadsTheHeaderForm) {
   EXPECT_EQ(s->region, "eu-west-1");
   EXPECT_EQ(s->service, "sqs");
   // The SDKs put no space after the comma, some put the Credential last.
-  auto t = scope_from_authorization("AWS4-HMAC-SHA256 SignedHeaders=host,Signature=ab,Credential=K/d/r/kinesis/aws4_request");
+  auto t = scope_from_authorization(
+      "AWS4-HMAC-SHA256 SignedHeaders=host,Signature=ab,Credential=K/d/r/kinesis/aws4_request");
   ASSERT_TRUE(t);
   EXPECT_EQ(t->service, "kinesis");
 }
@@ -31,11 +32,10 @@ TEST(CredentialScope, ReadsThePresignedForm) {
 }
 
 TEST(CredentialScope, AnythingElseIsNoScope) {
-  for (const char* bad : {"", "AWS4-HMAC-SHA256", "AWS4-HMAC-SHA256 Credential=", "Bearer xyz",
-                          "AWS4-HMAC-SHA256 Credential=a/b/c/d", "AWS4-HMAC-SHA256 Credential=a/b/c/d/e",
-                          "AWS4-HMAC-SHA256 Credential=//us-east-1/sqs/aws4_request",
-                          "AWS4-HMAC-SHA256 Credential=a/b/c d/sqs/aws4_request",
-                          "AWS AKID:signature"})
+  for (const char* bad :
+       {"", "AWS4-HMAC-SHA256", "AWS4-HMAC-SHA256 Credential=", "Bearer xyz", "AWS4-HMAC-SHA256 Credential=a/b/c/d",
+        "AWS4-HMAC-SHA256 Credential=a/b/c/d/e", "AWS4-HMAC-SHA256 Credential=//us-east-1/sqs/aws4_request",
+        "AWS4-HMAC-SHA256 Credential=a/b/c d/sqs/aws4_request", "AWS AKID:signature"})
     EXPECT_FALSE(scope_from_authorization(bad)) << bad;
   EXPECT_FALSE(parse_credential("a/b/c/d/aws4_request/extra"));
 }

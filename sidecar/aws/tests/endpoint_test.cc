@@ -63,8 +63,9 @@ TEST_F(EndpointTest, TheCallerIsTheScopesRegionAndTheKeysAccount) {
   auto anonymous = post({{"x-amz-target", "Toy_20260101.Ping"}}, R"({"Name": "x"})");
   EXPECT_EQ(anonymous.body["Region"], "us-east-1") << "unsigned: the server's region";
   EXPECT_EQ(anonymous.body["Account"], "000000000000") << "unsigned: the default account";
-  auto presigned = post({{"host", "h"}}, "", "GET",
-                        "Action=Ping&Name=x&X-Amz-Credential=222222222222%2F20251203%2Fap-south-1%2Ftoy%2Faws4_request");
+  auto presigned =
+      post({{"host", "h"}}, "", "GET",
+           "Action=Ping&Name=x&X-Amz-Credential=222222222222%2F20251203%2Fap-south-1%2Ftoy%2Faws4_request");
   EXPECT_NE(presigned.text.find("<Region>ap-south-1</Region>"), std::string::npos) << presigned.text;
   EXPECT_NE(presigned.text.find("<Account>222222222222</Account>"), std::string::npos) << presigned.text;
 }
@@ -103,9 +104,9 @@ TEST_F(EndpointTest, FrameworkErrorsComeInTheRequestsProtocol) {
   EXPECT_EQ(form("Action=Ping&Version=1999-01-01&Name=x").code, "InvalidAction");
   EXPECT_EQ(post({{"content-type", "text/plain"}}, "hello").code, "InvalidAction");
   EXPECT_EQ(post({}, "", "DELETE").status, 405);
-  auto unknown_service = post({{"authorization", Harness::authorization({}, "dynamodb")},
-                               {"x-amz-target", "DynamoDB_20120810.ListTables"}},
-                              "{}");
+  auto unknown_service = post(
+      {{"authorization", Harness::authorization({}, "dynamodb")}, {"x-amz-target", "DynamoDB_20120810.ListTables"}},
+      "{}");
   EXPECT_EQ(unknown_service.code, "UnknownOperationException");
   EXPECT_NE(unknown_service.message.find("dynamodb"), std::string::npos);
 }

@@ -87,7 +87,8 @@ inline const resource::KindDef& toy_kind() {
                             "a red toy is at most 3 loud", "loudness", [](const resource::json& s, std::string_view) {
                               return s.value("color", "") != "red" || s.value("loudness", 1) <= 3;
                             }});
-    k.status = {Field{"toyName", Field::Type::string, "Its name."}, Field{"loudness", Field::Type::integer, "How loud."}};
+    k.status = {Field{"toyName", Field::Type::string, "Its name."},
+                Field{"loudness", Field::Type::integer, "How loud."}};
     k.columns = {{"Loudness", "integer", ".status.loudness", "How loud"}};
     return k;
   }();

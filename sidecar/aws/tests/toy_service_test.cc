@@ -66,16 +66,18 @@ TEST_F(ToyModuleTest, ItsManifestsAreLoadedByTheGenericLoader) {
   const fs::path dir = fs::temp_directory_path() / ("sluice-toy-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
-  std::ofstream(dir / "toys.yaml") << "apiVersion: sluice.io/v1alpha1\nkind: Toy\nmetadata: {name: rex, namespace: play}\n"
-                                      "spec: {loudness: 5, color: blue}\n";
+  std::ofstream(dir / "toys.yaml")
+      << "apiVersion: sluice.io/v1alpha1\nkind: Toy\nmetadata: {name: rex, namespace: play}\n"
+         "spec: {loudness: 5, color: blue}\n";
   manifests::LoadOptions options{admin::AdminConfig{"us-east-1", "000000000000", "http://h:4566", "{}"}, {}};
   auto r = manifests::load_manifests(dir.string(), {&resources}, options);
   ASSERT_TRUE(r.ok()) << (r.errors.empty() ? "" : r.errors[0]);
   ASSERT_EQ(r.loaded.size(), 1u);
   EXPECT_EQ(r.loaded[0].detail, "rex");
   EXPECT_EQ(resources.size(), 1u);
-  std::ofstream(dir / "toys.yaml") << "apiVersion: sluice.io/v1alpha1\nkind: Toy\nmetadata: {name: rex, namespace: play}\n"
-                                      "spec: {loudness: 5, color: red}\n";
+  std::ofstream(dir / "toys.yaml")
+      << "apiVersion: sluice.io/v1alpha1\nkind: Toy\nmetadata: {name: rex, namespace: play}\n"
+         "spec: {loudness: 5, color: red}\n";
   auto bad = manifests::load_manifests(dir.string(), {&resources}, options);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.errors[0].find("Toy play/rex: spec.loudness: a red toy is at most 3 loud"), std::string::npos)

@@ -33,8 +33,12 @@ TEST(JsonWriter, ReplacesMalformedUtf8LikeNlohmann) {
   // comparison with nlohmann found "\xE2\x82a" written with two).
   for (std::string bad : {std::string("\xC3"), std::string("a\xFFz"), std::string("\xED\xA0\x80"),
                           std::string("\xC0\xAF"), std::string("\xF4\x90\x80\x80"), std::string("\xE2\x82"),
-                          std::string("\xE2\x82" "a"), std::string("\xF0\x9F\x98" "b"), std::string("\xF0\x9F\x98"),
-                          std::string("\xE0\x80\x80"), std::string("\xF1\x80\xC3\xA9"), std::string("\x80\xBF\xF5")}) {
+                          std::string("\xE2\x82"
+                                      "a"),
+                          std::string("\xF0\x9F\x98"
+                                      "b"),
+                          std::string("\xF0\x9F\x98"), std::string("\xE0\x80\x80"), std::string("\xF1\x80\xC3\xA9"),
+                          std::string("\x80\xBF\xF5")}) {
     const json v = bad;
     const std::string got = to_json_text(v);
     EXPECT_EQ(got, reference(v));
@@ -46,8 +50,20 @@ TEST(JsonWriter, ReplacesMalformedUtf8LikeNlohmann) {
 // Every valid string, escaped or not, reads back as itself and as nlohmann writes it.
 TEST(JsonWriter, RandomValidStringsRoundTrip) {
   std::mt19937 rng(7);
-  const std::vector<std::string> pieces = {"a", "Z", " ", "\"", "\\", "\n", "\x01", "\x1f", "\x7f", "/",
-                                           "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xEE\x80\x80"};
+  const std::vector<std::string> pieces = {"a",
+                                           "Z",
+                                           " ",
+                                           "\"",
+                                           "\\",
+                                           "\n",
+                                           "\x01",
+                                           "\x1f",
+                                           "\x7f",
+                                           "/",
+                                           "\xC3\xA9",
+                                           "\xE2\x82\xAC",
+                                           "\xF0\x9F\x98\x80",
+                                           "\xEE\x80\x80"};
   for (int round = 0; round < 2000; ++round) {
     std::string s;
     const int n = int(rng() % 40);

@@ -93,13 +93,15 @@ TEST_F(QueryCodecTest, DecodesFlattenedListsWithTheirMemberNames) {
 }
 
 TEST_F(QueryCodecTest, DecodesBatchEntriesAndAttributeMaps) {
-  auto batch = decode("DeleteMessageBatch",
-                      "QueueUrl=u&DeleteMessageBatchRequestEntry.1.Id=a&DeleteMessageBatchRequestEntry.1.ReceiptHandle=r1"
-                      "&DeleteMessageBatchRequestEntry.2.Id=b&DeleteMessageBatchRequestEntry.2.ReceiptHandle=r2");
+  auto batch =
+      decode("DeleteMessageBatch",
+             "QueueUrl=u&DeleteMessageBatchRequestEntry.1.Id=a&DeleteMessageBatchRequestEntry.1.ReceiptHandle=r1"
+             "&DeleteMessageBatchRequestEntry.2.Id=b&DeleteMessageBatchRequestEntry.2.ReceiptHandle=r2");
   ASSERT_EQ(batch["Entries"].size(), 2u);
   EXPECT_EQ(batch["Entries"][1]["ReceiptHandle"], "r2");
-  auto create = decode("CreateQueue", "QueueName=q&Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=40"
-                                      "&Tag.1.Key=team&Tag.1.Value=shop");
+  auto create = decode("CreateQueue",
+                       "QueueName=q&Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=40"
+                       "&Tag.1.Key=team&Tag.1.Value=shop");
   EXPECT_EQ(create["Attributes"]["VisibilityTimeout"], "40");
   EXPECT_EQ(create["tags"]["team"], "shop");
   // TagMap names itself "Tag" at the shape level; TagQueue's member does not.
@@ -111,7 +113,8 @@ TEST_F(QueryCodecTest, DecodesBatchEntriesAndAttributeMaps) {
 }
 
 TEST_F(QueryCodecTest, ShapeLevelNamesApplyToResponsesToo) {
-  std::string xml = encode_query_response(*model, *model->operation("ListQueueTags"), {{"Tags", {{"env", "dev"}}}}, "r");
+  std::string xml =
+      encode_query_response(*model, *model->operation("ListQueueTags"), {{"Tags", {{"env", "dev"}}}}, "r");
   EXPECT_NE(xml.find("<Tag><Key>env</Key><Value>dev</Value></Tag>"), std::string::npos) << xml;
 }
 
@@ -147,8 +150,9 @@ TEST_F(QueryCodecTest, RefusesARepeatedParameterInsteadOfKeepingTheLast) {
 TEST_F(QueryCodecTest, RefusesARepeatedListElementOrMapEntryField) {
   EXPECT_EQ(refusal("ReceiveMessage", "QueueUrl=u&AttributeName.1=All&AttributeName.1=SenderId").message,
             "The parameter AttributeName.1 was given more than once.");
-  EXPECT_EQ(refusal("SendMessage", "QueueUrl=u&MessageBody=b&MessageAttribute.1.Name=a&MessageAttribute.1.Name=b"
-                                   "&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=v")
+  EXPECT_EQ(refusal("SendMessage",
+                    "QueueUrl=u&MessageBody=b&MessageAttribute.1.Name=a&MessageAttribute.1.Name=b"
+                    "&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=v")
                 .message,
             "The parameter MessageAttribute.1.Name was given more than once.");
 }
@@ -166,7 +170,8 @@ TEST_F(QueryCodecTest, AParameterInBothTheUrlAndTheBodyIsARepeat) {
   ASSERT_FALSE(parse_form("Action=SendMessage&QueueUrl=u", query));
   ASSERT_FALSE(parse_form("MessageBody=b&DelaySeconds=1", body));
   ASSERT_FALSE(merge_form(query, std::move(body)));
-  EXPECT_EQ(query, (FormParams{{"Action", "SendMessage"}, {"QueueUrl", "u"}, {"MessageBody", "b"}, {"DelaySeconds", "1"}}));
+  EXPECT_EQ(query,
+            (FormParams{{"Action", "SendMessage"}, {"QueueUrl", "u"}, {"MessageBody", "b"}, {"DelaySeconds", "1"}}));
   FormParams again;
   ASSERT_FALSE(parse_form("QueueUrl=v", again));
   e = merge_form(query, std::move(again));
@@ -190,14 +195,17 @@ TEST_F(QueryCodecTest, RefusesMalformedOrOutOfRangeIndicesNamingTheParameter) {
     EXPECT_NE(e.message.find("parameter " + list_key + " is invalid"), std::string::npos) << e.message;
 
     const std::string map_key = "MessageAttribute." + index + ".Name";
-    e = refusal("SendMessage", "QueueUrl=u&MessageBody=b&MessageAttribute." + wire +
-                                   ".Name=a&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=v");
+    e = refusal("SendMessage",
+                "QueueUrl=u&MessageBody=b&MessageAttribute." + wire +
+                    ".Name=a&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=v");
     EXPECT_NE(e.message.find("parameter " + map_key + " is invalid"), std::string::npos) << e.message;
 
     const std::string nested_key = "SendMessageBatchRequestEntry.1.MessageAttribute." + index + ".Name";
-    e = refusal("SendMessageBatch", "QueueUrl=u&SendMessageBatchRequestEntry.1.Id=a"
-                                    "&SendMessageBatchRequestEntry.1.MessageBody=b"
-                                    "&SendMessageBatchRequestEntry.1.MessageAttribute." + wire + ".Name=x");
+    e = refusal("SendMessageBatch",
+                "QueueUrl=u&SendMessageBatchRequestEntry.1.Id=a"
+                "&SendMessageBatchRequestEntry.1.MessageBody=b"
+                "&SendMessageBatchRequestEntry.1.MessageAttribute." +
+                    wire + ".Name=x");
     EXPECT_NE(e.message.find("parameter " + nested_key + " is invalid"), std::string::npos) << e.message;
   }
 }
@@ -298,11 +306,13 @@ TEST_F(QueryCodecTest, EncodesResponsesTheWayBotocoreParsesThem) {
                  {"Attributes", {{"SenderId", "AIDA"}}},
                  {"MessageAttributes", {{"city", {{"DataType", "String"}, {"StringValue", "Paris"}}}}}}}}};
   std::string xml = encode_query_response(*model, *model->operation("ReceiveMessage"), out, "rid");
-  EXPECT_NE(xml.find("<ReceiveMessageResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\">"), std::string::npos);
+  EXPECT_NE(xml.find("<ReceiveMessageResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\">"),
+            std::string::npos);
   EXPECT_NE(xml.find("<ReceiveMessageResult><Message><"), std::string::npos);
   EXPECT_NE(xml.find("<Body>a&lt;b&#xD;\n</Body>"), std::string::npos);
   EXPECT_NE(xml.find("<Attribute><Name>SenderId</Name><Value>AIDA</Value></Attribute>"), std::string::npos);
-  EXPECT_NE(xml.find("<MessageAttribute><Name>city</Name><Value><DataType>String</DataType><StringValue>Paris</StringValue></Value></MessageAttribute>"),
+  EXPECT_NE(xml.find("<MessageAttribute><Name>city</Name><Value><DataType>String</DataType><StringValue>Paris</"
+                     "StringValue></Value></MessageAttribute>"),
             std::string::npos);
   EXPECT_NE(xml.find("<ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata>"), std::string::npos);
   std::string urls = encode_query_response(*model, *model->operation("ListQueues"), {{"QueueUrls", {"u1", "u2"}}}, "r");
@@ -327,9 +337,11 @@ TEST_F(QueryCodecTest, OperationsWithoutOutputHaveOnlyMetadata) {
 }
 
 TEST_F(QueryCodecTest, EncodesErrors) {
-  AwsError e{"QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue", 400, true, "The specified queue does not exist."};
+  AwsError e{"QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue", 400, true,
+             "The specified queue does not exist."};
   std::string xml = encode_query_error(*model, e, "rid");
-  EXPECT_NE(xml.find("<Error><Type>Sender</Type><Code>AWS.SimpleQueueService.NonExistentQueue</Code>"), std::string::npos);
+  EXPECT_NE(xml.find("<Error><Type>Sender</Type><Code>AWS.SimpleQueueService.NonExistentQueue</Code>"),
+            std::string::npos);
   EXPECT_NE(xml.find("<RequestId>rid</RequestId>"), std::string::npos);
 }
 

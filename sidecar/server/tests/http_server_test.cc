@@ -225,8 +225,9 @@ TEST_F(HttpServerTest, ServesRequestsOnOneKeepAliveConnection) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->body, "POST /?  hello");
 
-  ASSERT_TRUE(c.send("POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-                     "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+             "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"));
   r = c.response();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->body, "POST /c?  hello world");
@@ -234,8 +235,9 @@ TEST_F(HttpServerTest, ServesRequestsOnOneKeepAliveConnection) {
 
 TEST_F(HttpServerTest, AnswersPipelinedRequestsInOrder) {
   Client c(start());
-  ASSERT_TRUE(c.send("GET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2?ms=100 HTTP/1.1\r\nHost: h\r\n\r\n"
-                     "POST /3 HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\nx"));
+  ASSERT_TRUE(
+      c.send("GET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2?ms=100 HTTP/1.1\r\nHost: h\r\n\r\n"
+             "POST /3 HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\nx"));
   for (std::string expected : {"GET /1?  ", "GET /2?ms=100  ", "POST /3?  x"}) {
     auto r = c.response();
     ASSERT_TRUE(r);

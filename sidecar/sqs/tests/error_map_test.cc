@@ -28,8 +28,8 @@ constexpr Row kTable[] = {
     {errc::not_found, "AttributeNames", "InvalidAttributeName", "InvalidAttributeName", 400},
     {errc::not_found, "ReceiptHandle", "InvalidParameterValue", "InvalidParameterValue", 400},
     {errc::already_exists, "QueueName", "QueueNameExists", "QueueAlreadyExists", 400},
-    {errc::already_exists, "Entries.2.Id", "BatchEntryIdsNotDistinct", "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
-     400},
+    {errc::already_exists, "Entries.2.Id", "BatchEntryIdsNotDistinct",
+     "AWS.SimpleQueueService.BatchEntryIdsNotDistinct", 400},
     {errc::invalid_argument, "QueueUrl", "InvalidAddress", "InvalidAddress", 400},
     {errc::invalid_argument, "ReceiptHandle", "ReceiptHandleIsInvalid", "ReceiptHandleIsInvalid", 400},
     {errc::invalid_argument, "MessageBody", "InvalidMessageContents", "InvalidMessageContents", 400},
@@ -79,7 +79,8 @@ TEST(ErrorMap, EveryErrcHasARow) {
 TEST(ErrorMap, ARefusedValueIsQuotedAsAwsQuotesIt) {
   auto e = to_aws_error(sqs_model(), invalid("DelaySeconds", "901", "DelaySeconds must be >= 0 and <= 900.").error);
   EXPECT_EQ(e.code, "InvalidParameterValue");
-  EXPECT_EQ(e.message, "Value 901 for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.");
+  EXPECT_EQ(e.message,
+            "Value 901 for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.");
 }
 
 }  // namespace

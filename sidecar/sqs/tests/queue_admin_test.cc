@@ -73,7 +73,10 @@ TEST_F(AdminApiTest, InvalidSpecsAreRejectedWithTheField) {
   auto body = json::parse(r.body);
   EXPECT_EQ(body["details"].size(), 2u);
   EXPECT_EQ(call("PUT", "/v1/namespaces/shop/queues/orders", "{not json").status, 400);
-  EXPECT_EQ(call("PUT", "/v1/namespaces/shop/queues/x", R"({"redrivePolicy": {"deadLetterTargetQueue": "nope", "maxReceiveCount": 2}})").status, 422);
+  EXPECT_EQ(call("PUT", "/v1/namespaces/shop/queues/x",
+                 R"({"redrivePolicy": {"deadLetterTargetQueue": "nope", "maxReceiveCount": 2}})")
+                .status,
+            422);
   EXPECT_TRUE(queues.all().empty());
 }
 

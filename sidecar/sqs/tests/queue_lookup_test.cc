@@ -16,8 +16,9 @@ aws::RequestContext ctx() {
 }
 
 TEST(QueueLookup, OnlyThePathOfAUrlMatters) {
-  for (const char* url : {"http://localhost:4566/000000000000/orders", "https://sqs.us-east-1.localhost:4566/000000000000/orders",
-                          "http://sqs.eu-west-1.amazonaws.com/000000000000/orders/", "/000000000000/orders"}) {
+  for (const char* url :
+       {"http://localhost:4566/000000000000/orders", "https://sqs.us-east-1.localhost:4566/000000000000/orders",
+        "http://sqs.eu-west-1.amazonaws.com/000000000000/orders/", "/000000000000/orders"}) {
     auto key = parse_queue_url(url, ctx());
     ASSERT_TRUE(key) << url;
     EXPECT_EQ(key->account, "000000000000") << url;
@@ -34,8 +35,8 @@ TEST(QueueLookup, ABareNameIsTheCallersOwnQueue) {
 }
 
 TEST(QueueLookup, WhatIsNotAQueueUrlIsRefused) {
-  for (const char* url : {"", "http://localhost:4566", "http://localhost:4566/", "http://h/orders", "http://h/abc/orders",
-                          "http://h/000000000000/", "http://h/a/000000000000/orders", "a/b"})
+  for (const char* url : {"", "http://localhost:4566", "http://localhost:4566/", "http://h/orders",
+                          "http://h/abc/orders", "http://h/000000000000/", "http://h/a/000000000000/orders", "a/b"})
     EXPECT_FALSE(parse_queue_url(url, ctx())) << url;
 }
 

@@ -129,15 +129,17 @@ metadata: {name: plain-dlq}
 TEST_F(ManifestLoaderTest, AnExistingQueueKeepsItsType) {
   write("a.yaml", kDlq);
   ASSERT_TRUE(load().ok());
-  write("a.yaml", "apiVersion: sluice.io/v1alpha1\nkind: Queue\nmetadata: {name: orders-dlq, namespace: shop}\n"
-                  "spec: {durability: memory}\n");
+  write("a.yaml",
+        "apiVersion: sluice.io/v1alpha1\nkind: Queue\nmetadata: {name: orders-dlq, namespace: shop}\n"
+        "spec: {durability: memory}\n");
   auto r = load();
   EXPECT_NE(errors(r).find("durability cannot change"), std::string::npos) << errors(r);
 }
 
 TEST_F(ManifestLoaderTest, OperatorOnlyKindsAreSkippedNotRefused) {
-  write("a.yaml", std::string(kDlq) + "---\napiVersion: sluice.io/v1alpha1\nkind: WorkerAutoscaler\n"
-                  "metadata: {name: w, namespace: shop}\nspec: {maxReplicas: 3}\n");
+  write("a.yaml", std::string(kDlq) +
+                      "---\napiVersion: sluice.io/v1alpha1\nkind: WorkerAutoscaler\n"
+                      "metadata: {name: w, namespace: shop}\nspec: {maxReplicas: 3}\n");
   auto r = load();
   ASSERT_TRUE(r.ok()) << errors(r);
   EXPECT_EQ(r.loaded.size(), 1u);

@@ -48,7 +48,9 @@ class SqsHarnessTest : public ::testing::Test {
 
 TEST_F(SqsHarnessTest, EveryActionAnswers) {
   const std::string dlq = create("dlq");
-  const std::string url = create("work", {{"RedrivePolicy", R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":"1"})"}});
+  const std::string url = create(
+      "work",
+      {{"RedrivePolicy", R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":"1"})"}});
   EXPECT_EQ(url, "http://localhost:4566/000000000000/work");
   EXPECT_EQ(h.call("GetQueueUrl", {{"QueueName", "work"}}).body["QueueUrl"], url);
   EXPECT_EQ(h.call("ListQueues", {{"QueueNamePrefix", "wo"}}).body["QueueUrls"], json::array({url}));
@@ -59,28 +61,33 @@ TEST_F(SqsHarnessTest, EveryActionAnswers) {
   EXPECT_TRUE(h.call("TagQueue", {{"QueueUrl", url}, {"Tags", {{"team", "shop"}}}}).ok());
   EXPECT_EQ(h.call("ListQueueTags", {{"QueueUrl", url}}).body["Tags"]["team"], "shop");
   EXPECT_TRUE(h.call("UntagQueue", {{"QueueUrl", url}, {"TagKeys", {"team"}}}).ok());
-  EXPECT_TRUE(h.call("AddPermission", {{"QueueUrl", url}, {"Label", "p"}, {"AWSAccountIds", {"111111111111"}},
-                                       {"Actions", {"SendMessage"}}})
-                  .ok());
+  EXPECT_TRUE(
+      h.call("AddPermission",
+             {{"QueueUrl", url}, {"Label", "p"}, {"AWSAccountIds", {"111111111111"}}, {"Actions", {"SendMessage"}}})
+          .ok());
   EXPECT_TRUE(h.call("RemovePermission", {{"QueueUrl", url}, {"Label", "p"}}).ok());
 
   auto sent = h.call("SendMessage", {{"QueueUrl", url}, {"MessageBody", "hello"}});
   ASSERT_TRUE(sent.ok()) << sent.text;
   EXPECT_EQ(sent.body["MD5OfMessageBody"], to_hex(md5("hello")));
-  auto batch = h.call("SendMessageBatch", {{"QueueUrl", url},
-                                           {"Entries", {{{"Id", "a"}, {"MessageBody", "one"}}, {{"Id", "b"}, {"MessageBody", "two"}}}}});
+  auto batch = h.call(
+      "SendMessageBatch",
+      {{"QueueUrl", url}, {"Entries", {{{"Id", "a"}, {"MessageBody", "one"}}, {{"Id", "b"}, {"MessageBody", "two"}}}}});
   EXPECT_EQ(batch.body["Successful"].size(), 2u) << batch.text;
   auto got = h.call("ReceiveMessage", {{"QueueUrl", url}, {"MaxNumberOfMessages", 10}});
   ASSERT_EQ(got.body["Messages"].size(), 3u) << got.text;
   const std::string handle = got.body["Messages"][0]["ReceiptHandle"];
-  EXPECT_TRUE(h.call("ChangeMessageVisibility", {{"QueueUrl", url}, {"ReceiptHandle", handle}, {"VisibilityTimeout", 10}}).ok());
-  auto vis = h.call("ChangeMessageVisibilityBatch",
-                    {{"QueueUrl", url}, {"Entries", {{{"Id", "x"}, {"ReceiptHandle", handle}, {"VisibilityTimeout", 10}}}}});
+  EXPECT_TRUE(
+      h.call("ChangeMessageVisibility", {{"QueueUrl", url}, {"ReceiptHandle", handle}, {"VisibilityTimeout", 10}})
+          .ok());
+  auto vis =
+      h.call("ChangeMessageVisibilityBatch",
+             {{"QueueUrl", url}, {"Entries", {{{"Id", "x"}, {"ReceiptHandle", handle}, {"VisibilityTimeout", 10}}}}});
   EXPECT_EQ(vis.body["Successful"].size(), 1u) << vis.text;
   EXPECT_TRUE(h.call("DeleteMessage", {{"QueueUrl", url}, {"ReceiptHandle", handle}}).ok());
-  auto del = h.call("DeleteMessageBatch",
-                    {{"QueueUrl", url},
-                     {"Entries", {{{"Id", "a"}, {"ReceiptHandle", got.body["Messages"][1]["ReceiptHandle"]}}}}});
+  auto del = h.call(
+      "DeleteMessageBatch",
+      {{"QueueUrl", url}, {"Entries", {{{"Id", "a"}, {"ReceiptHandle", got.body["Messages"][1]["ReceiptHandle"]}}}}});
   EXPECT_EQ(del.body["Successful"].size(), 1u);
   EXPECT_EQ(h.call("ListDeadLetterSourceQueues", {{"QueueUrl", dlq}}).body["queueUrls"], json::array({url}));
   auto task = h.call("StartMessageMoveTask", {{"SourceArn", "arn:aws:sqs:us-east-1:000000000000:dlq"}});
@@ -148,16 +155,19 @@ TEST_F(SqsHarnessTest, AFifoHandleWhoseTimeoutExpiredIsRefused) {
   clock.advance(1000);
   auto del = h.call("DeleteMessage", {{"QueueUrl", url}, {"ReceiptHandle", handle}});
   EXPECT_EQ(del.code, "InvalidParameterValue");
-  EXPECT_EQ(del.message, "Value " + handle + " for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.");
-  auto batch = h.call("ChangeMessageVisibilityBatch",
-                      {{"QueueUrl", url}, {"Entries", {{{"Id", "a"}, {"ReceiptHandle", handle}, {"VisibilityTimeout", 5}}}}});
+  EXPECT_EQ(del.message,
+            "Value " + handle + " for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.");
+  auto batch =
+      h.call("ChangeMessageVisibilityBatch",
+             {{"QueueUrl", url}, {"Entries", {{{"Id", "a"}, {"ReceiptHandle", handle}, {"VisibilityTimeout", 5}}}}});
   ASSERT_TRUE(batch.ok()) << batch.text;
   EXPECT_EQ(batch.body["Failed"][0]["Id"], "a");
 }
 
 TEST_F(SqsHarnessTest, AMoveTaskMovesAtMostMaxNumberOfMessagesPerSecond) {
   create("dlq");
-  create("src", {{"RedrivePolicy", R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":"1"})"}});
+  create("src", {{"RedrivePolicy",
+                  R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":"1"})"}});
   const std::string dest = create("dest");
   for (int i = 0; i < 50; ++i) ASSERT_TRUE(h.call("SendMessage", {{"QueueUrl", "dlq"}, {"MessageBody", "m"}}).ok());
   const std::string dlq_arn = "arn:aws:sqs:us-east-1:000000000000:dlq";
@@ -233,25 +243,34 @@ TEST_F(SqsHarnessTest, TheTraceHeaderBecomesAwsTraceHeader) {
   ASSERT_TRUE(sent.ok()) << sent.text;
   EXPECT_TRUE(sent.body.contains("MD5OfMessageSystemAttributes"));
   auto got = h.call("ReceiveMessage", {{"QueueUrl", url}, {"MessageSystemAttributeNames", {"AWSTraceHeader"}}});
-  EXPECT_EQ(got.body["Messages"][0]["Attributes"]["AWSTraceHeader"], "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1");
+  EXPECT_EQ(got.body["Messages"][0]["Attributes"]["AWSTraceHeader"],
+            "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1");
 }
 
 TEST_F(SqsHarnessTest, FifoRulesOnSendAndBatch) {
   const std::string url = create("f.fifo", {{"FifoQueue", "true"}});
-  EXPECT_TRUE(h.call("SendMessage", {{"QueueUrl", url}, {"MessageBody", "x"}, {"MessageGroupId", "g"},
-                                     {"MessageDeduplicationId", "d1"}, {"DelaySeconds", 0}})
+  EXPECT_TRUE(h.call("SendMessage", {{"QueueUrl", url},
+                                     {"MessageBody", "x"},
+                                     {"MessageGroupId", "g"},
+                                     {"MessageDeduplicationId", "d1"},
+                                     {"DelaySeconds", 0}})
                   .ok())
       << "DelaySeconds 0 asks for nothing on a FIFO queue";
-  EXPECT_EQ(h.call("SendMessage", {{"QueueUrl", url}, {"MessageBody", "x"}, {"MessageGroupId", "g"},
-                                   {"MessageDeduplicationId", "d2"}, {"DelaySeconds", 5}})
+  EXPECT_EQ(h.call("SendMessage", {{"QueueUrl", url},
+                                   {"MessageBody", "x"},
+                                   {"MessageGroupId", "g"},
+                                   {"MessageDeduplicationId", "d2"},
+                                   {"DelaySeconds", 5}})
                 .code,
             "InvalidParameterValue");
-  auto no_group = h.call("SendMessageBatch", {{"QueueUrl", url}, {"Entries", {{{"Id", "a"}, {"MessageBody", "x"},
-                                                                               {"MessageDeduplicationId", "d3"}}}}});
+  auto no_group =
+      h.call("SendMessageBatch",
+             {{"QueueUrl", url}, {"Entries", {{{"Id", "a"}, {"MessageBody", "x"}, {"MessageDeduplicationId", "d3"}}}}});
   EXPECT_EQ(no_group.status, 400) << "the whole batch fails, as on AWS";
   EXPECT_EQ(no_group.code, "MissingParameter");
-  auto no_dedup = h.call("SendMessageBatch",
-                         {{"QueueUrl", url}, {"Entries", {{{"Id", "a"}, {"MessageBody", "x"}, {"MessageGroupId", "g"}}}}});
+  auto no_dedup =
+      h.call("SendMessageBatch",
+             {{"QueueUrl", url}, {"Entries", {{{"Id", "a"}, {"MessageBody", "x"}, {"MessageGroupId", "g"}}}}});
   EXPECT_EQ(no_dedup.status, 400);
   EXPECT_EQ(no_dedup.code, "InvalidParameterValue");
 }
@@ -267,8 +286,9 @@ TEST_F(SqsHarnessTest, FifoAttributesDoNotExistOnStandardQueues) {
   EXPECT_EQ(h.call("CreateQueue", {{"QueueName", "s1"}, {"Attributes", {{"FifoQueue", "false"}}}}).code,
             "InvalidAttributeName");
   const std::string url = create("s2");
-  EXPECT_EQ(h.call("SetQueueAttributes", {{"QueueUrl", url}, {"Attributes", {{"ContentBasedDeduplication", "true"}}}}).code,
-            "InvalidAttributeName");
+  EXPECT_EQ(
+      h.call("SetQueueAttributes", {{"QueueUrl", url}, {"Attributes", {{"ContentBasedDeduplication", "true"}}}}).code,
+      "InvalidAttributeName");
   EXPECT_EQ(h.call("SetQueueAttributes", {{"QueueUrl", url}, {"Attributes", {{"FifoQueue", "true"}}}}).code,
             "InvalidAttributeName");
 }
@@ -286,15 +306,18 @@ TEST_F(SqsHarnessTest, BatchRulesHaveTheirOwnCodes) {
             "AWS.SimpleQueueService.EmptyBatchRequest");
   EXPECT_EQ(h.call("SendMessageBatch", {{"QueueUrl", url}, {"Entries", {{{"Id", "a b"}, {"MessageBody", "x"}}}}}).code,
             "AWS.SimpleQueueService.InvalidBatchEntryId");
-  EXPECT_EQ(h.call("SendMessageBatch", {{"QueueUrl", url},
-                                        {"Entries", {{{"Id", "a"}, {"MessageBody", "x"}}, {{"Id", "a"}, {"MessageBody", "y"}}}}})
+  EXPECT_EQ(h.call("SendMessageBatch",
+                   {{"QueueUrl", url},
+                    {"Entries", {{{"Id", "a"}, {"MessageBody", "x"}}, {{"Id", "a"}, {"MessageBody", "y"}}}}})
                 .code,
             "AWS.SimpleQueueService.BatchEntryIdsNotDistinct");
-  json big = {{{"Id", "a"}, {"MessageBody", std::string(600'000, 'x')}}, {{"Id", "b"}, {"MessageBody", std::string(600'000, 'y')}}};
+  json big = {{{"Id", "a"}, {"MessageBody", std::string(600'000, 'x')}},
+              {{"Id", "b"}, {"MessageBody", std::string(600'000, 'y')}}};
   EXPECT_EQ(h.call("SendMessageBatch", {{"QueueUrl", url}, {"Entries", big}}).code,
             "AWS.SimpleQueueService.BatchRequestTooLong");
-  auto partial = h.call("SendMessageBatch",
-                        {{"QueueUrl", url}, {"Entries", {{{"Id", "ok"}, {"MessageBody", "x"}}, {{"Id", "bad"}, {"MessageBody", ""}}}}});
+  auto partial = h.call(
+      "SendMessageBatch",
+      {{"QueueUrl", url}, {"Entries", {{{"Id", "ok"}, {"MessageBody", "x"}}, {{"Id", "bad"}, {"MessageBody", ""}}}}});
   ASSERT_EQ(partial.status, 200) << "entry failures come back with 200";
   EXPECT_EQ(partial.body["Failed"][0]["Code"], "MissingParameter");
   EXPECT_EQ(partial.body["Failed"][0]["SenderFault"], true);

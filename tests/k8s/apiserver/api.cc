@@ -152,8 +152,8 @@ Api::Reply Api::testing_hook(const HttpRequest& req, const RequestInfo& info) {
   if (info.path == "/testing/compact" && req.method == "POST") {
     store_.compact();
     changed_.notify_all();
-    return json_response(200, {{"resourceVersion", std::to_string(store_.resource_version())},
-                               {"compactions", store_.compactions()}});
+    return json_response(
+        200, {{"resourceVersion", std::to_string(store_.resource_version())}, {"compactions", store_.compactions()}});
   }
   if (info.path == "/testing/requests" && req.method == "GET") {
     Json items = Json::array();
@@ -199,7 +199,8 @@ Api::Reply Api::resource(const HttpRequest& req, Ctx& ctx) {
   ctx.field_validation = q("fieldValidation");
   if (ctx.field_validation.empty()) ctx.field_validation = "Warn";  // the API server's default
   if (ctx.field_validation != "Strict" && ctx.field_validation != "Warn" && ctx.field_validation != "Ignore") {
-    return Failure(bad_request("fieldValidation must be one of Ignore, Warn or Strict, got \"" + ctx.field_validation + "\""));
+    return Failure(
+        bad_request("fieldValidation must be one of Ignore, Warn or Strict, got \"" + ctx.field_validation + "\""));
   }
   std::string dry = q("dryRun");
   if (!dry.empty() && dry != "All") return Failure(bad_request("Invalid dry run value: " + dry + " (supported: All)"));

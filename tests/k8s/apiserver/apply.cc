@@ -215,7 +215,8 @@ std::string describe(const Path& path) {
       Json k = Json::parse(el.substr(2), nullptr, false);
       std::string inner;
       if (k.is_object()) {
-        for (auto it = k.begin(); it != k.end(); ++it) inner += (inner.empty() ? "" : ",") + it.key() + "=" + it.value().dump();
+        for (auto it = k.begin(); it != k.end(); ++it)
+          inner += (inner.empty() ? "" : ",") + it.key() + "=" + it.value().dump();
       }
       out += "[" + inner + "]";
     } else {

@@ -30,7 +30,7 @@ struct ApplyConflict {
 };
 
 struct ApplyOutcome {
-  Json object;  // live object with the applied configuration merged in
+  Json object;                           // live object with the applied configuration merged in
   std::vector<ApplyConflict> conflicts;  // non-empty: nothing was applied
 };
 

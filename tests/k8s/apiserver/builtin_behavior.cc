@@ -50,19 +50,21 @@ Json condition(const Json* old_status, const char* type, const char* reason, con
   if (old_status) {
     if (const Json* conds = find(*old_status, "conditions"); conds && conds->is_array()) {
       for (const auto& c : *conds) {
-        if (string_at(c, {"type"}) == type && string_at(c, {"status"}) == "True") since = string_at(c, {"lastTransitionTime"});
+        if (string_at(c, {"type"}) == type && string_at(c, {"status"}) == "True")
+          since = string_at(c, {"lastTransitionTime"});
       }
     }
   }
-  return {{"type", type}, {"status", "True"}, {"reason", reason}, {"message", message},
-          {"lastUpdateTime", since}, {"lastTransitionTime", since}};
+  return {{"type", type},       {"status", "True"},        {"reason", reason},
+          {"message", message}, {"lastUpdateTime", since}, {"lastTransitionTime", since}};
 }
 
 }  // namespace
 
 void Api::prepare_builtin(const ResourceType& t, Json& obj, const Json* old) {
   if (is(t, "", "Namespace")) {
-    object_member(object_member(obj, "metadata"), "labels")["kubernetes.io/metadata.name"] = string_at(obj, {"metadata", "name"});
+    object_member(object_member(obj, "metadata"), "labels")["kubernetes.io/metadata.name"] =
+        string_at(obj, {"metadata", "name"});
     Json& spec = object_member(obj, "spec");
     if (old) {
       // spec.finalizers change only through /finalize.
@@ -79,8 +81,9 @@ void Api::prepare_builtin(const ResourceType& t, Json& obj, const Json* old) {
     if (spec["type"] != "ExternalName") {
       if (!spec.contains("clusterIP") || spec["clusterIP"] == "") {
         const Json* before = old ? find_path(*old, {"spec", "clusterIP"}) : nullptr;
-        spec["clusterIP"] = before ? *before : Json("10.96." + std::to_string(next_cluster_ip_ / 250) + "." +
-                                                    std::to_string(next_cluster_ip_ % 250 + 1));
+        spec["clusterIP"] = before ? *before
+                                   : Json("10.96." + std::to_string(next_cluster_ip_ / 250) + "." +
+                                          std::to_string(next_cluster_ip_ % 250 + 1));
         if (!before) ++next_cluster_ip_;
       }
       spec["clusterIPs"] = Json::array({spec["clusterIP"]});
@@ -108,7 +111,8 @@ void Api::prepare_builtin(const ResourceType& t, Json& obj, const Json* old) {
     set_default(spec, "replicas", 1);
     set_default(spec, "revisionHistoryLimit", 10);
     set_default(spec, "progressDeadlineSeconds", 600);
-    set_default(spec, "strategy", {{"type", "RollingUpdate"}, {"rollingUpdate", {{"maxUnavailable", "25%"}, {"maxSurge", "25%"}}}});
+    set_default(spec, "strategy",
+                {{"type", "RollingUpdate"}, {"rollingUpdate", {{"maxUnavailable", "25%"}, {"maxSurge", "25%"}}}});
   } else if (is(t, "apps", "ReplicaSet")) {
     set_default(object_member(obj, "spec"), "replicas", 1);
   } else if (is(t, "apps", "StatefulSet")) {
@@ -149,9 +153,11 @@ void Api::validate_builtin(const ResourceType& t, const Json& obj, const Json* o
     }
     if (old && selector) {
       const Json* before = find_path(*old, {"spec", "selector"});
-      if (before && *before != *selector) errors.push_back(field_invalid("spec.selector", *selector, "field is immutable"));
+      if (before && *before != *selector)
+        errors.push_back(field_invalid("spec.selector", *selector, "field is immutable"));
     }
-    if (const Json* r = find_path(obj, {"spec", "replicas"}); r && (!r->is_number_integer() || r->get<long long>() < 0)) {
+    if (const Json* r = find_path(obj, {"spec", "replicas"});
+        r && (!r->is_number_integer() || r->get<long long>() < 0)) {
       errors.push_back(field_invalid("spec.replicas", *r, "must be greater than or equal to 0"));
     }
   }
@@ -166,7 +172,8 @@ void Api::validate_builtin(const ResourceType& t, const Json& obj, const Json* o
         }
       }
       const Json* now_imm = find(obj, "immutable");
-      if (!now_imm || *now_imm != *imm) errors.push_back(field_forbidden("immutable", "field is immutable when `immutable` is set"));
+      if (!now_imm || *now_imm != *imm)
+        errors.push_back(field_forbidden("immutable", "field is immutable when `immutable` is set"));
     }
   }
   if (t.group == "rbac.authorization.k8s.io" && (t.kind == "RoleBinding" || t.kind == "ClusterRoleBinding")) {
@@ -290,8 +297,12 @@ void Api::sync_fake_replica_sets(const Json& deployment, const std::string& hash
                {"generation", 1},
                {"labels", labels},
                {"ownerReferences",
-                {{{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", deployment["metadata"]["name"]},
-                  {"uid", uid}, {"controller", true}, {"blockOwnerDeletion", true}}}}}},
+                {{{"apiVersion", "apps/v1"},
+                  {"kind", "Deployment"},
+                  {"name", deployment["metadata"]["name"]},
+                  {"uid", uid},
+                  {"controller", true},
+                  {"blockOwnerDeletion", true}}}}}},
              {"spec", {{"replicas", replicas}, {"selector", selector}, {"template", tmpl}}}};
   store_.create(kKey, with_status(rs, replicas));
   changed_.notify_all();

@@ -48,7 +48,8 @@ class Lexer {
       while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) ++pos_;
       t.kind = Token::Ident;
       t.text = s_.substr(start, pos_ - start);
-      if (pos_ < s_.size() && (s_[pos_] == '\'' || s_[pos_] == '"') && (t.text == "r" || t.text == "b" || t.text == "R" || t.text == "B")) {
+      if (pos_ < s_.size() && (s_[pos_] == '\'' || s_[pos_] == '"') &&
+          (t.text == "r" || t.text == "b" || t.text == "R" || t.text == "B")) {
         error = "raw and bytes string literals are not supported";
         return false;
       }
@@ -94,10 +95,20 @@ class Lexer {
         if (s_[pos_] == '\\' && pos_ + 1 < s_.size()) {
           char e = s_[pos_ + 1];
           switch (e) {
-            case 'n': out += '\n'; break;
-            case 't': out += '\t'; break;
-            case '\\': case '\'': case '"': out += e; break;
-            default: error = std::string("unsupported escape \\") + e; return false;
+            case 'n':
+              out += '\n';
+              break;
+            case 't':
+              out += '\t';
+              break;
+            case '\\':
+            case '\'':
+            case '"':
+              out += e;
+              break;
+            default:
+              error = std::string("unsupported escape \\") + e;
+              return false;
           }
           pos_ += 2;
         } else {
@@ -113,7 +124,8 @@ class Lexer {
       t.value = out;
       return true;
     }
-    static const char* kOps[] = {"==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "(", ")", ".", ",", "[", "]", "?", ":", "-", "+"};
+    static const char* kOps[] = {"==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "(",
+                                 ")",  ".",  ",",  "[",  "]",  "?",  ":", "-", "+"};
     for (const char* op : kOps) {
       std::string_view o(op);
       if (s_.substr(pos_, o.size()) == o) {
@@ -206,7 +218,8 @@ class Parser {
     if (t.kind != Token::Op) return -1;
     if (t.text == "||") return 1;
     if (t.text == "&&") return 2;
-    if (t.text == "==" || t.text == "!=" || t.text == "<" || t.text == "<=" || t.text == ">" || t.text == ">=") return 3;
+    if (t.text == "==" || t.text == "!=" || t.text == "<" || t.text == "<=" || t.text == ">" || t.text == ">=")
+      return 3;
     if (t.text == "+" || t.text == "-") return 4;
     return -1;
   }
@@ -314,9 +327,9 @@ class Parser {
         n->args.push_back(std::move(node));
         n->args.push_back(std::move(idx));
         node = std::move(n);
-        schema = schema && schema->items ? schema->items.get()
+        schema = schema && schema->items                   ? schema->items.get()
                  : schema && schema->additional_properties ? schema->additional_properties.get()
-                                                            : nullptr;
+                                                           : nullptr;
       } else {
         break;
       }
@@ -339,7 +352,8 @@ class Parser {
       return n;
     }
     if (is_op("[") || is_op("{")) return fail("list and map literals are not supported");
-    if (tok_.kind != Token::Ident) return fail(tok_.kind == Token::End ? "unexpected end of rule" : "unexpected '" + tok_.text + "'");
+    if (tok_.kind != Token::Ident)
+      return fail(tok_.kind == Token::End ? "unexpected end of rule" : "unexpected '" + tok_.text + "'");
     std::string id = tok_.text;
     advance();
     if (id == "true" || id == "false") {
@@ -419,8 +433,10 @@ Value arithmetic(const std::string& op, const Json& a, const Json& b) {
 
 Value eval(const CelNode& n, const Json& self, const Json* old_self) {
   switch (n.kind) {
-    case CelNode::Literal: return Value{n.literal, {}};
-    case CelNode::Self: return Value{self, {}};
+    case CelNode::Literal:
+      return Value{n.literal, {}};
+    case CelNode::Self:
+      return Value{self, {}};
     case CelNode::OldSelf:
       if (!old_self) return err("oldSelf is not available");
       return Value{*old_self, {}};
@@ -436,7 +452,8 @@ Value eval(const CelNode& n, const Json& self, const Json* old_self) {
       if (!idx.ok()) return idx;
       if (base.v.is_array() && idx.v.is_number_integer()) {
         long long i = idx.v.get<long long>();
-        if (i < 0 || i >= static_cast<long long>(base.v.size())) return err("index out of bounds: " + std::to_string(i));
+        if (i < 0 || i >= static_cast<long long>(base.v.size()))
+          return err("index out of bounds: " + std::to_string(i));
         return Value{base.v[static_cast<size_t>(i)], {}};
       }
       if (base.v.is_object() && idx.v.is_string()) return select(base.v, idx.v.get<std::string>());
@@ -477,7 +494,8 @@ Value eval(const CelNode& n, const Json& self, const Json* old_self) {
       if (!arg.ok()) return arg;
       if (!target.v.is_string() || !arg.v.is_string()) return err("no such overload: " + n.name);
       const std::string s = target.v.get<std::string>(), a = arg.v.get<std::string>();
-      if (n.name == "endsWith") return Value{s.size() >= a.size() && s.compare(s.size() - a.size(), a.size(), a) == 0, {}};
+      if (n.name == "endsWith")
+        return Value{s.size() >= a.size() && s.compare(s.size() - a.size(), a.size(), a) == 0, {}};
       if (n.name == "startsWith") return Value{s.rfind(a, 0) == 0, {}};
       return Value{s.find(a) != std::string::npos, {}};
     }

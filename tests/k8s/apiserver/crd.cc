@@ -16,7 +16,8 @@ ApiError invalid_crd(const std::string& name, std::vector<FieldError> errors) {
 }
 
 ApiError unsupported(const std::string& name, const FieldError& e) {
-  return bad_request("CustomResourceDefinition \"" + name + "\" is not supported by the Sluice test API server: " + e.text());
+  return bad_request("CustomResourceDefinition \"" + name +
+                     "\" is not supported by the Sluice test API server: " + e.text());
 }
 
 std::vector<std::string> strings(const Json* list) {
@@ -51,24 +52,28 @@ Result<std::vector<ResourceType>, ApiError> crd_resource_types(const Json& crd) 
   std::string scope = string_at(*spec, {"scope"});
   std::vector<FieldError> errors;
   if (group.empty()) errors.push_back(field_required("spec.group"));
-  else if (group.find('.') == std::string::npos) errors.push_back(field_invalid("spec.group", group, "should be a domain with at least one dot"));
+  else if (group.find('.') == std::string::npos)
+    errors.push_back(field_invalid("spec.group", group, "should be a domain with at least one dot"));
   if (plural.empty()) errors.push_back(field_required("spec.names.plural"));
   if (kind.empty()) errors.push_back(field_required("spec.names.kind"));
-  if (scope != "Namespaced" && scope != "Cluster") errors.push_back(field_not_supported("spec.scope", scope, {"Cluster", "Namespaced"}));
+  if (scope != "Namespaced" && scope != "Cluster")
+    errors.push_back(field_not_supported("spec.scope", scope, {"Cluster", "Namespaced"}));
   if (!plural.empty() && !group.empty() && name != plural + "." + group) {
     errors.push_back(field_invalid("metadata.name", name, "must be spec.names.plural+\".\"+spec.group"));
   }
   if (const Json* p = find(*spec, "preserveUnknownFields"); p && p->is_boolean() && p->get<bool>()) {
-    errors.push_back(field_invalid("spec.preserveUnknownFields", true, "must be false in order to use defaults in the schema"));
+    errors.push_back(
+        field_invalid("spec.preserveUnknownFields", true, "must be false in order to use defaults in the schema"));
   }
   std::string conversion = string_at(*spec, {"conversion", "strategy"});
   if (!conversion.empty() && conversion != "None") {
-    return Failure(unsupported(name, field_forbidden("spec.conversion.strategy",
-                                                     "conversion strategy \"" + conversion + "\" (only None is supported)")));
+    return Failure(unsupported(name, field_forbidden("spec.conversion.strategy", "conversion strategy \"" + conversion +
+                                                                                     "\" (only None is supported)")));
   }
   const Json* versions = find(*spec, "versions");
   if (!versions || !versions->is_array() || versions->empty()) {
-    errors.push_back(field_invalid("spec.versions", versions ? *versions : Json(), "must have exactly one version marked as storage version"));
+    errors.push_back(field_invalid("spec.versions", versions ? *versions : Json(),
+                                   "must have exactly one version marked as storage version"));
   }
   if (!errors.empty()) return Failure(invalid_crd(name, errors));
 
@@ -95,9 +100,12 @@ Result<std::vector<ResourceType>, ApiError> crd_resource_types(const Json& crd) 
     t.builtin = false;
     t.crd_name = name;
     const Json* schema = find_path(v, {"schema", "openAPIV3Schema"});
-    if (!schema) return Failure(invalid_crd(name, {field_required(vpath + ".schema.openAPIV3Schema", "schemas are required")}));
+    if (!schema)
+      return Failure(invalid_crd(name, {field_required(vpath + ".schema.openAPIV3Schema", "schemas are required")}));
     if (string_at(*schema, {"type"}) != "object") {
-      return Failure(invalid_crd(name, {field_invalid(vpath + ".schema.openAPIV3Schema.type", find(*schema, "type") ? (*schema)["type"] : Json(""), "must be object at the root")}));
+      return Failure(invalid_crd(
+          name, {field_invalid(vpath + ".schema.openAPIV3Schema.type",
+                               find(*schema, "type") ? (*schema)["type"] : Json(""), "must be object at the root")}));
     }
     auto compiled = compile_schema(*schema, vpath + ".schema.openAPIV3Schema");
     if (!compiled.ok()) {
@@ -109,7 +117,8 @@ Result<std::vector<ResourceType>, ApiError> crd_resource_types(const Json& crd) 
     if (const Json* subs = find(v, "subresources"); subs && subs->is_object()) {
       for (auto it = subs->begin(); it != subs->end(); ++it) {
         if (it.key() != "status" && it.key() != "scale") {
-          return Failure(invalid_crd(name, {field_not_supported(vpath + ".subresources." + it.key(), it.key(), {"scale", "status"})}));
+          return Failure(invalid_crd(
+              name, {field_not_supported(vpath + ".subresources." + it.key(), it.key(), {"scale", "status"})}));
         }
       }
       t.status_subresource = find(*subs, "status") != nullptr;
@@ -127,7 +136,8 @@ Result<std::vector<ResourceType>, ApiError> crd_resource_types(const Json& crd) 
           }
           auto jp = JsonPath::parse(p);
           if (!jp.ok() || !jp->simple()) serr.push_back(field_invalid(fp, p, "should be a valid path (.a.b.c)"));
-          else if (p.rfind(prefix, 0) != 0) serr.push_back(field_invalid(fp, p, std::string("should be a json path under ") + prefix));
+          else if (p.rfind(prefix, 0) != 0)
+            serr.push_back(field_invalid(fp, p, std::string("should be a json path under ") + prefix));
         };
         check(s.spec_replicas_path, "specReplicasPath", ".spec.", true);
         check(s.status_replicas_path, "statusReplicasPath", ".status.", true);
@@ -167,7 +177,8 @@ Result<std::vector<ResourceType>, ApiError> crd_resource_types(const Json& crd) 
         std::string p = string_at(f, {"jsonPath"});
         auto jp = JsonPath::parse(p);
         if (!jp.ok() || !jp->simple()) {
-          return Failure(invalid_crd(name, {field_invalid(vpath + ".selectableFields", p, "must be a simple field path")}));
+          return Failure(
+              invalid_crd(name, {field_invalid(vpath + ".selectableFields", p, "must be a simple field path")}));
         }
         t.field_labels.push_back(p.substr(1));
       }
@@ -175,7 +186,8 @@ Result<std::vector<ResourceType>, ApiError> crd_resource_types(const Json& crd) 
     if (served && served->is_boolean() && served->get<bool>()) out.push_back(std::move(t));
   }
   if (storage != 1) {
-    return Failure(invalid_crd(name, {field_invalid("spec.versions", *versions, "must have exactly one version marked as storage version")}));
+    return Failure(invalid_crd(
+        name, {field_invalid("spec.versions", *versions, "must have exactly one version marked as storage version")}));
   }
   return out;
 }
@@ -210,14 +222,19 @@ void set_crd_status(Json& crd, const Json* old_status, const std::string& now) {
       }
     }
   }
-  crd["status"] = {
-      {"acceptedNames", names},
-      {"conditions",
-       {{{"type", "NamesAccepted"}, {"status", "True"}, {"reason", "NoConflicts"}, {"message", "no conflicts found"},
-         {"lastTransitionTime", since}},
-        {{"type", "Established"}, {"status", "True"}, {"reason", "InitialNamesAccepted"},
-         {"message", "the initial names have been accepted"}, {"lastTransitionTime", since}}}},
-      {"storedVersions", stored}};
+  crd["status"] = {{"acceptedNames", names},
+                   {"conditions",
+                    {{{"type", "NamesAccepted"},
+                      {"status", "True"},
+                      {"reason", "NoConflicts"},
+                      {"message", "no conflicts found"},
+                      {"lastTransitionTime", since}},
+                     {{"type", "Established"},
+                      {"status", "True"},
+                      {"reason", "InitialNamesAccepted"},
+                      {"message", "the initial names have been accepted"},
+                      {"lastTransitionTime", since}}}},
+                   {"storedVersions", stored}};
 }
 
 }  // namespace sluice::test_apiserver

@@ -61,8 +61,7 @@ Json group_version_for(const std::string& group, const std::string& version) {
 
 bool wants_aggregated_discovery(const std::string& accept) {
   return accept.find("as=APIGroupDiscoveryList") != std::string::npos &&
-         accept.find("g=apidiscovery.k8s.io") != std::string::npos &&
-         accept.find("v=v2") != std::string::npos;
+         accept.find("g=apidiscovery.k8s.io") != std::string::npos && accept.find("v=v2") != std::string::npos;
 }
 
 Json aggregated_discovery(const Registry& registry, bool core) {
@@ -107,7 +106,8 @@ Json legacy_group_list(const Registry& registry) {
   return {{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", groups}};
 }
 
-std::optional<Json> legacy_resource_list(const Registry& registry, const std::string& group, const std::string& version) {
+std::optional<Json> legacy_resource_list(const Registry& registry, const std::string& group,
+                                         const std::string& version) {
   Json resources = Json::array();
   for (const auto& t : registry.all()) {
     if (t->group != group || t->version != version) continue;

@@ -22,6 +22,7 @@ Json aggregated_discovery(const Registry& registry, bool core);
 Json legacy_api_versions();
 Json legacy_group_list(const Registry& registry);
 std::optional<Json> legacy_group(const Registry& registry, const std::string& group);
-std::optional<Json> legacy_resource_list(const Registry& registry, const std::string& group, const std::string& version);
+std::optional<Json> legacy_resource_list(const Registry& registry, const std::string& group,
+                                         const std::string& version);
 
 }  // namespace sluice::test_apiserver

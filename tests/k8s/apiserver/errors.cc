@@ -19,12 +19,8 @@ Json resource_details(std::string_view group, std::string_view plural, std::stri
 }  // namespace
 
 Json status_json(const ApiError& e) {
-  Json s = {{"kind", "Status"},
-            {"apiVersion", "v1"},
-            {"metadata", Json::object()},
-            {"status", "Failure"},
-            {"message", e.message},
-            {"reason", e.reason},
+  Json s = {{"kind", "Status"},    {"apiVersion", "v1"},   {"metadata", Json::object()},
+            {"status", "Failure"}, {"message", e.message}, {"reason", e.reason},
             {"code", e.code}};
   if (!e.details.is_null()) s["details"] = e.details;
   return s;
@@ -32,8 +28,7 @@ Json status_json(const ApiError& e) {
 
 ApiError bad_request(std::string message) { return make(400, "BadRequest", std::move(message)); }
 
-ApiError not_found(std::string_view resource, std::string_view group, std::string_view plural,
-                   std::string_view name) {
+ApiError not_found(std::string_view resource, std::string_view group, std::string_view plural, std::string_view name) {
   return make(404, "NotFound", std::string(resource) + " \"" + std::string(name) + "\" not found",
               resource_details(group, plural, name));
 }
@@ -44,8 +39,8 @@ ApiError already_exists(std::string_view resource, std::string_view group, std::
               resource_details(group, plural, name));
 }
 
-ApiError conflict(std::string_view resource, std::string_view group, std::string_view plural,
-                  std::string_view name, std::string_view why) {
+ApiError conflict(std::string_view resource, std::string_view group, std::string_view plural, std::string_view name,
+                  std::string_view why) {
   return make(409, "Conflict",
               "Operation cannot be fulfilled on " + std::string(resource) + " \"" + std::string(name) +
                   "\": " + std::string(why),
@@ -59,8 +54,8 @@ ApiError stale_object(std::string_view resource, std::string_view group, std::st
                   "try again");
 }
 
-ApiError invalid(std::string_view group_kind, std::string_view group, std::string_view kind,
-                 std::string_view name, const std::vector<FieldError>& errors) {
+ApiError invalid(std::string_view group_kind, std::string_view group, std::string_view kind, std::string_view name,
+                 const std::vector<FieldError>& errors) {
   std::string msg = std::string(group_kind) + " \"" + std::string(name) + "\" is invalid: ";
   Json causes = Json::array();
   if (errors.size() == 1) {
@@ -84,9 +79,7 @@ ApiError method_not_allowed(std::string message) {
   if (message.empty()) message = "the server does not allow this method on the requested resource";
   return make(405, "MethodNotAllowed", std::move(message));
 }
-ApiError unsupported_media_type(std::string message) {
-  return make(415, "UnsupportedMediaType", std::move(message));
-}
+ApiError unsupported_media_type(std::string message) { return make(415, "UnsupportedMediaType", std::move(message)); }
 ApiError not_acceptable(std::string message) { return make(406, "NotAcceptable", std::move(message)); }
 ApiError not_implemented(std::string message) { return make(501, "NotImplemented", std::move(message)); }
 ApiError gone_expired(std::string message) { return make(410, "Expired", std::move(message)); }
@@ -129,8 +122,7 @@ FieldError field_duplicate(std::string field, const Json& value) {
 }
 
 FieldError field_too_long(std::string field, long long max) {
-  return {"FieldValueTooLong", std::move(field),
-          "Too long: may not be more than " + std::to_string(max) + " bytes"};
+  return {"FieldValueTooLong", std::move(field), "Too long: may not be more than " + std::to_string(max) + " bytes"};
 }
 
 FieldError field_too_many(std::string field, long long actual, long long max) {

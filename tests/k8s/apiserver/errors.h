@@ -31,17 +31,16 @@ Json status_json(const ApiError& e);
 
 // `resource` is the group-qualified plural ("queues.sluice.io", "pods").
 ApiError bad_request(std::string message);
-ApiError not_found(std::string_view resource, std::string_view group, std::string_view plural,
-                   std::string_view name);
+ApiError not_found(std::string_view resource, std::string_view group, std::string_view plural, std::string_view name);
 ApiError already_exists(std::string_view resource, std::string_view group, std::string_view plural,
                         std::string_view name);
-ApiError conflict(std::string_view resource, std::string_view group, std::string_view plural,
-                  std::string_view name, std::string_view why);
+ApiError conflict(std::string_view resource, std::string_view group, std::string_view plural, std::string_view name,
+                  std::string_view why);
 ApiError stale_object(std::string_view resource, std::string_view group, std::string_view plural,
                       std::string_view name);
 // `group_kind` is "Queue.sluice.io" or "Deployment.apps".
-ApiError invalid(std::string_view group_kind, std::string_view group, std::string_view kind,
-                 std::string_view name, const std::vector<FieldError>& errors);
+ApiError invalid(std::string_view group_kind, std::string_view group, std::string_view kind, std::string_view name,
+                 const std::vector<FieldError>& errors);
 ApiError forbidden(std::string message);
 ApiError unauthorized();
 ApiError method_not_allowed(std::string message = {});

@@ -48,8 +48,10 @@ Render negotiate(const std::string& accept, bool list) {
 }
 
 ApiError unacceptable(const std::string& accept) {
-  return not_acceptable("the Sluice test API server answers only application/json (optionally as=Table or "
-                        "as=PartialObjectMetadata[List];g=meta.k8s.io;v=v1), not Accept: " + accept);
+  return not_acceptable(
+      "the Sluice test API server answers only application/json (optionally as=Table or "
+      "as=PartialObjectMetadata[List];g=meta.k8s.io;v=v1), not Accept: " +
+      accept);
 }
 
 Json partial(const Json& object) {
@@ -123,8 +125,12 @@ Api::Reply Api::get(const HttpRequest& req, Ctx& ctx) {
   }
   std::string accept = req.header("accept");
   switch (negotiate(accept, false)) {
-    case Render::Json: r.body = present(t, *obj).dump(); break;
-    case Render::Metadata: r.body = partial(*obj).dump(); break;
+    case Render::Json:
+      r.body = present(t, *obj).dump();
+      break;
+    case Render::Metadata:
+      r.body = partial(*obj).dump();
+      break;
     case Render::Table: {
       auto inc = ctx.info.query.find("includeObject");
       r.body = make_table(t, {present(t, *obj)}, string_at(*obj, {"metadata", "resourceVersion"}),
@@ -132,7 +138,8 @@ Api::Reply Api::get(const HttpRequest& req, Ctx& ctx) {
                    .dump();
       break;
     }
-    case Render::Unacceptable: return Failure(unacceptable(accept));
+    case Render::Unacceptable:
+      return Failure(unacceptable(accept));
   }
   return r;
 }
@@ -143,19 +150,22 @@ Api::Reply Api::list(const HttpRequest& req, Ctx& ctx) {
   auto filter = make_filter(ctx.info, t, ctx.ns);
   if (!filter.ok()) return Failure(filter.error());
   if (auto c = q.find("continue"); c != q.end() && !c->second.empty()) {
-    return Failure(bad_request("continue tokens are never issued by the Sluice test API server (lists are complete; limit is ignored)"));
+    return Failure(bad_request(
+        "continue tokens are never issued by the Sluice test API server (lists are complete; limit is ignored)"));
   }
   uint64_t current = store_.resource_version();
   std::string rv_text = q.count("resourceVersion") ? q.at("resourceVersion") : std::string();
   uint64_t rv = 0;
-  if (!rv_text.empty() && !parse_rv(rv_text, rv)) return Failure(bad_request("invalid resourceVersion \"" + rv_text + "\""));
+  if (!rv_text.empty() && !parse_rv(rv_text, rv))
+    return Failure(bad_request("invalid resourceVersion \"" + rv_text + "\""));
   if (rv > current) {
     return Failure(timeout("Too large resource version: " + rv_text + ", current: " + std::to_string(current)));
   }
   std::string match = q.count("resourceVersionMatch") ? q.at("resourceVersionMatch") : std::string();
   if (match == "Exact" && rv != current) {
-    return Failure(not_implemented("resourceVersionMatch=Exact for an older resourceVersion is not supported by the "
-                                   "Sluice test API server (it keeps no history of object states)"));
+    return Failure(
+        not_implemented("resourceVersionMatch=Exact for an older resourceVersion is not supported by the "
+                        "Sluice test API server (it keeps no history of object states)"));
   }
   if (!match.empty() && match != "Exact" && match != "NotOlderThan") {
     return Failure(bad_request("resourceVersionMatch: Unsupported value: \"" + match + "\""));
@@ -169,20 +179,22 @@ Api::Reply Api::list(const HttpRequest& req, Ctx& ctx) {
   HttpResponse r;
   switch (negotiate(accept, true)) {
     case Render::Json:
-      r.body = Json{{"kind", t.kind + "List"},
-                    {"apiVersion", t.api_version()},
-                    {"metadata", {{"resourceVersion", rv_out}}},
-                    {"items", items}}
-                   .dump();
+      r.body = Json{
+          {"kind", t.kind + "List"},
+          {"apiVersion", t.api_version()},
+          {"metadata", {{"resourceVersion", rv_out}}},
+          {"items",
+           items}}.dump();
       break;
     case Render::Metadata: {
       Json meta = Json::array();
       for (const auto& i : items) meta.push_back(partial(i));
-      r.body = Json{{"kind", "PartialObjectMetadataList"},
-                    {"apiVersion", "meta.k8s.io/v1"},
-                    {"metadata", {{"resourceVersion", rv_out}}},
-                    {"items", meta}}
-                   .dump();
+      r.body = Json{
+          {"kind", "PartialObjectMetadataList"},
+          {"apiVersion", "meta.k8s.io/v1"},
+          {"metadata", {{"resourceVersion", rv_out}}},
+          {"items",
+           meta}}.dump();
       break;
     }
     case Render::Table: {
@@ -190,7 +202,8 @@ Api::Reply Api::list(const HttpRequest& req, Ctx& ctx) {
       r.body = make_table(t, items, rv_out, inc == q.end() ? "Metadata" : inc->second, options_.now()).dump();
       break;
     }
-    case Render::Unacceptable: return Failure(unacceptable(accept));
+    case Render::Unacceptable:
+      return Failure(unacceptable(accept));
   }
   return r;
 }
@@ -204,22 +217,26 @@ Api::Reply Api::watch(const HttpRequest& req, Ctx& ctx) {
   Render render = negotiate(accept, false);
   if (render == Render::Unacceptable) return Failure(unacceptable(accept));
   if (auto s = q.find("sendInitialEvents"); s != q.end() && !s->second.empty() && s->second != "false") {
-    return Failure(not_implemented("sendInitialEvents (WatchList) is not supported by the Sluice test API server; "
-                                   "list, then watch from the list's resourceVersion"));
+    return Failure(
+        not_implemented("sendInitialEvents (WatchList) is not supported by the Sluice test API server; "
+                        "list, then watch from the list's resourceVersion"));
   }
   bool bookmarks = false;
-  if (auto b = q.find("allowWatchBookmarks"); b != q.end() && !b->second.empty() && !parse_go_bool(b->second, bookmarks)) {
+  if (auto b = q.find("allowWatchBookmarks");
+      b != q.end() && !b->second.empty() && !parse_go_bool(b->second, bookmarks)) {
     return Failure(bad_request("invalid value for allowWatchBookmarks: \"" + b->second + "\""));
   }
   long timeout_seconds = -1;
   if (auto ts = q.find("timeoutSeconds"); ts != q.end() && !ts->second.empty()) {
     char* end = nullptr;
     timeout_seconds = std::strtol(ts->second.c_str(), &end, 10);
-    if (*end != '\0' || timeout_seconds < 0) return Failure(bad_request("invalid timeoutSeconds \"" + ts->second + "\""));
+    if (*end != '\0' || timeout_seconds < 0)
+      return Failure(bad_request("invalid timeoutSeconds \"" + ts->second + "\""));
   }
   std::string rv_text = q.count("resourceVersion") ? q.at("resourceVersion") : std::string();
   uint64_t from = 0;
-  if (!rv_text.empty() && !parse_rv(rv_text, from)) return Failure(bad_request("invalid resourceVersion \"" + rv_text + "\""));
+  if (!rv_text.empty() && !parse_rv(rv_text, from))
+    return Failure(bad_request("invalid resourceVersion \"" + rv_text + "\""));
 
   // Decide the start under the lock: synthetic ADDED events for "" and "0", else events after N.
   std::vector<Json> initial;
@@ -243,16 +260,15 @@ Api::Reply Api::watch(const HttpRequest& req, Ctx& ctx) {
   r.stream = [this, type, filter = std::move(*filter), initial = std::move(initial), from, expired, expired_message,
               epoch, render, include, bookmarks, timeout_seconds, bookmark_interval, now_fn](StreamSink& sink) {
     auto render_object = [&](const Json& o) {
-      return render == Render::Table ? make_table(*type, {o}, string_at(o, {"metadata", "resourceVersion"}), include, now_fn())
+      return render == Render::Table
+                 ? make_table(*type, {o}, string_at(o, {"metadata", "resourceVersion"}), include, now_fn())
              : render == Render::Metadata ? partial(o)
                                           : o;
     };
     auto send = [&](const char* kind, const Json& object) {
       return sink.write(Json{{"type", kind}, {"object", object}}.dump() + "\n");
     };
-    auto send_expired = [&](const std::string& message) {
-      send("ERROR", status_json(gone_expired(message)));
-    };
+    auto send_expired = [&](const std::string& message) { send("ERROR", status_json(gone_expired(message))); };
     if (expired) {
       send_expired(expired_message);
       return;
@@ -262,7 +278,8 @@ Api::Reply Api::watch(const HttpRequest& req, Ctx& ctx) {
     }
     using Steady = std::chrono::steady_clock;
     // timeoutSeconds=0 means "the server's default", which here is no timeout.
-    auto deadline = timeout_seconds > 0 ? Steady::now() + std::chrono::seconds(timeout_seconds) : Steady::time_point::max();
+    auto deadline =
+        timeout_seconds > 0 ? Steady::now() + std::chrono::seconds(timeout_seconds) : Steady::time_point::max();
     auto next_bookmark = Steady::now() + bookmark_interval;
     uint64_t last = from;
     for (;;) {

@@ -76,10 +76,11 @@ void check_name(const ResourceType& t, const std::string& name, std::vector<Fiel
     }
   } else if (t.group.empty() && t.plural == "services") {
     if (name.size() > 63 || !std::regex_match(name, kLabel1035)) {
-      errors.push_back(field_invalid("metadata.name", name,
-                                     "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start "
-                                     "with an alphabetic character, and end with an alphanumeric character (e.g. "
-                                     "'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"));
+      errors.push_back(
+          field_invalid("metadata.name", name,
+                        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start "
+                        "with an alphabetic character, and end with an alphanumeric character (e.g. "
+                        "'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"));
     }
   } else if (name.size() > 253 || !std::regex_match(name, kSubdomain)) {
     errors.push_back(field_invalid("metadata.name", name,
@@ -101,14 +102,27 @@ bool valid_qualified_key(const std::string& key) {
   return !name.empty() && name.size() <= 63 && std::regex_match(name, kQualifiedName);
 }
 
-const std::vector<std::string> kObjectMetaFields = {
-    "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp",
-    "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers",
-    "managedFields"};
+const std::vector<std::string> kObjectMetaFields = {"name",
+                                                    "generateName",
+                                                    "namespace",
+                                                    "selfLink",
+                                                    "uid",
+                                                    "resourceVersion",
+                                                    "generation",
+                                                    "creationTimestamp",
+                                                    "deletionTimestamp",
+                                                    "deletionGracePeriodSeconds",
+                                                    "labels",
+                                                    "annotations",
+                                                    "ownerReferences",
+                                                    "finalizers",
+                                                    "managedFields"};
 
 ApiError strict_decoding(const ResourceType& t, const std::vector<std::string>& unknown) {
-  std::string msg = t.kind + " in version \"" + t.version + "\" cannot be handled as a " + t.kind + ": strict decoding error: ";
-  for (size_t i = 0; i < unknown.size(); ++i) msg += (i ? ", " : "") + std::string("unknown field \"") + unknown[i] + "\"";
+  std::string msg =
+      t.kind + " in version \"" + t.version + "\" cannot be handled as a " + t.kind + ": strict decoding error: ";
+  for (size_t i = 0; i < unknown.size(); ++i)
+    msg += (i ? ", " : "") + std::string("unknown field \"") + unknown[i] + "\"";
   return bad_request(msg);
 }
 
@@ -136,10 +150,12 @@ Result<Json, ApiError> Api::decode_object(const HttpRequest& req, const Ctx& ctx
   } else {
     return Failure(unsupported_media_type(
         "the body of the request was in an unknown format - accepted media types include: application/json, "
-        "application/vnd.kubernetes.protobuf (v1 Namespace, Secret, ConfigMap only); got \"" + ct + "\""));
+        "application/vnd.kubernetes.protobuf (v1 Namespace, Secret, ConfigMap only); got \"" +
+        ct + "\""));
   }
   if (!obj.is_object()) {
-    return Failure(bad_request(std::string("json: cannot unmarshal ") + json_type_name(obj) + " into Go value of type " + ctx.type->kind));
+    return Failure(bad_request(std::string("json: cannot unmarshal ") + json_type_name(obj) +
+                               " into Go value of type " + ctx.type->kind));
   }
   return obj;
 }
@@ -152,11 +168,12 @@ static std::optional<ApiError> check_type_meta(const Json& obj, const ResourceTy
   if (kind.empty()) return bad_request("Object 'Kind' is missing in '" + obj.dump() + "'");
   if (av.empty()) return bad_request("Object 'apiVersion' is missing in '" + obj.dump() + "'");
   std::string want_group = want_kind == "Scale" ? "autoscaling" : t.group;
-  bool version_ok = want_kind == "Scale" ? version_of(av) == "v1"
-                                         : registry.find(t.group, version_of(av), t.plural) != nullptr;
+  bool version_ok =
+      want_kind == "Scale" ? version_of(av) == "v1" : registry.find(t.group, version_of(av), t.plural) != nullptr;
   if (kind != want_kind || group_of(av) != want_group || !version_ok) {
-    return bad_request("the object (kind " + kind + ", apiVersion " + av + ") does not match the resource of the URL (" +
-                       want_kind + ", " + (want_kind == "Scale" ? std::string("autoscaling/v1") : t.api_version()) + ")");
+    return bad_request("the object (kind " + kind + ", apiVersion " + av +
+                       ") does not match the resource of the URL (" + want_kind + ", " +
+                       (want_kind == "Scale" ? std::string("autoscaling/v1") : t.api_version()) + ")");
   }
   return std::nullopt;
 }
@@ -253,7 +270,8 @@ Result<Json, ApiError> Api::create_object(Ctx& ctx, Json obj) {
     if (body_ns.empty()) {
       meta["namespace"] = ctx.ns;
     } else if (body_ns != ctx.ns) {
-      return Failure(bad_request("the namespace of the provided object does not match the namespace sent on the request"));
+      return Failure(
+          bad_request("the namespace of the provided object does not match the namespace sent on the request"));
     }
   } else {
     meta.erase("namespace");
@@ -271,24 +289,28 @@ Result<Json, ApiError> Api::create_object(Ctx& ctx, Json obj) {
     meta["name"] = name;
   }
   if (!ctx.info.name.empty() && ctx.info.name != name) {
-    return Failure(bad_request("the name of the object (" + name + ") does not match the name on the URL (" + ctx.info.name + ")"));
+    return Failure(bad_request("the name of the object (" + name + ") does not match the name on the URL (" +
+                               ctx.info.name + ")"));
   }
   if (t.namespaced) {
     const Json* ns = store_.get("/namespaces", "", ctx.ns);
     if (!ns) return Failure(not_found("namespaces", "", "namespaces", ctx.ns));
     if (is_deleting(*ns)) {
-      return Failure(forbidden(t.group_resource() + " \"" + name + "\" is forbidden: unable to create new content in namespace " +
-                               ctx.ns + " because it is being terminated"));
+      return Failure(forbidden(t.group_resource() + " \"" + name +
+                               "\" is forbidden: unable to create new content in namespace " + ctx.ns +
+                               " because it is being terminated"));
     }
   }
-  if (store_.get(t.storage_key(), ctx.ns, name)) return Failure(already_exists(t.group_resource(), t.group, t.plural, name));
+  if (store_.get(t.storage_key(), ctx.ns, name))
+    return Failure(already_exists(t.group_resource(), t.group, t.plural, name));
   if (!string_at(meta, {"resourceVersion"}).empty()) {
     return Failure(bad_request("resourceVersion should not be set on objects to be created"));
   }
   meta["uid"] = random_uid();
   meta["creationTimestamp"] = now_string();
   meta["generation"] = 1;
-  for (const char* k : {"deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "resourceVersion"}) meta.erase(k);
+  for (const char* k : {"deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "resourceVersion"})
+    meta.erase(k);
   if (t.status_subresource) obj.erase("status");  // create drops status
   if (t.builtin) prepare_builtin(t, obj, nullptr);
   if (auto err = validate(ctx, obj, nullptr)) return Failure(*err);
@@ -354,12 +376,15 @@ Result<Json, ApiError> Api::commit_update(Ctx& ctx, const Json& old, Json candid
       std::string list;
       for (const auto& a : added) list += (list.empty() ? "" : ", ") + a;
       return Failure(invalid(t.group_kind(), t.group, t.kind, ctx.info.name,
-                             {field_forbidden("metadata.finalizers", "no new finalizers can be added if the object is "
-                                                                     "being deleted, found new finalizers []string{" + list + "}")}));
+                             {field_forbidden("metadata.finalizers",
+                                              "no new finalizers can be added if the object is "
+                                              "being deleted, found new finalizers []string{" +
+                                                  list + "}")}));
     }
   }
   long long generation = 1;
-  if (const Json* g = find_path(old, {"metadata", "generation"}); g && g->is_number_integer()) generation = g->get<long long>();
+  if (const Json* g = find_path(old, {"metadata", "generation"}); g && g->is_number_integer())
+    generation = g->get<long long>();
   if (spec_part(candidate, t.status_subresource) != spec_part(old, t.status_subresource)) ++generation;
   candidate["metadata"]["generation"] = generation;
   candidate["metadata"]["resourceVersion"] = old["metadata"]["resourceVersion"];
@@ -404,11 +429,13 @@ Api::Reply Api::update(const HttpRequest& req, Ctx& ctx) {
   if (auto err = check_type_meta(*obj, t, registry_, t.kind)) return Failure(*err);
   std::string name = string_at(*obj, {"metadata", "name"});
   if (name != ctx.info.name) {
-    return Failure(bad_request("the name of the object (" + name + ") does not match the name on the URL (" + ctx.info.name + ")"));
+    return Failure(bad_request("the name of the object (" + name + ") does not match the name on the URL (" +
+                               ctx.info.name + ")"));
   }
   std::string body_ns = string_at(*obj, {"metadata", "namespace"});
   if (t.namespaced && !body_ns.empty() && body_ns != ctx.ns) {
-    return Failure(bad_request("the namespace of the provided object does not match the namespace sent on the request"));
+    return Failure(
+        bad_request("the namespace of the provided object does not match the namespace sent on the request"));
   }
   if (!rv.empty() && rv != string_at(old_copy, {"metadata", "resourceVersion"})) {
     return Failure(stale_object(t.group_resource(), t.group, t.plural, ctx.info.name));
@@ -421,18 +448,22 @@ Api::Reply Api::update(const HttpRequest& req, Ctx& ctx) {
 Result<Json, ApiError> Api::apply_patch(const HttpRequest& req, Ctx& ctx, const Json* old, const Json& view) {
   const ResourceType& t = *ctx.type;
   std::string ct = media_type(req.header("content-type"));
-  auto as_error = [](const PatchError& e) { return e.bad_request ? bad_request(e.message) : ApiError{422, "Invalid", e.message, nullptr}; };
+  auto as_error = [](const PatchError& e) {
+    return e.bad_request ? bad_request(e.message) : ApiError{422, "Invalid", e.message, nullptr};
+  };
   if (ct == "application/apply-patch+yaml") {
     Json applied = Json::parse(req.body, nullptr, false);
     if (applied.is_discarded()) {
-      return Failure(unsupported_media_type("apply patches must be JSON: YAML apply bodies are not supported by the "
-                                            "Sluice test API server (kubectl sends JSON)"));
+      return Failure(
+          unsupported_media_type("apply patches must be JSON: YAML apply bodies are not supported by the "
+                                 "Sluice test API server (kubectl sends JSON)"));
     }
     if (!applied.is_object()) return Failure(bad_request("apply patch must be an object"));
     if (auto err = check_type_meta(applied, t, registry_, t.kind)) return Failure(*err);
     std::string name = string_at(applied, {"metadata", "name"});
     if (name != ctx.info.name) {
-      return Failure(bad_request("the name of the object (" + name + ") does not match the name on the URL (" + ctx.info.name + ")"));
+      return Failure(bad_request("the name of the object (" + name + ") does not match the name on the URL (" +
+                                 ctx.info.name + ")"));
     }
     if (ctx.info.subresource == "status") {
       Json only = {{"apiVersion", applied["apiVersion"]}, {"kind", applied["kind"]}, {"metadata", applied["metadata"]}};
@@ -442,8 +473,8 @@ Result<Json, ApiError> Api::apply_patch(const HttpRequest& req, Ctx& ctx, const 
       applied.erase("status");
     }
     bool force = false;
-    if (auto f = ctx.info.query.find("force"); f != ctx.info.query.end() && !f->second.empty() &&
-                                              !parse_go_bool(f->second, force)) {
+    if (auto f = ctx.info.query.find("force");
+        f != ctx.info.query.end() && !f->second.empty() && !parse_go_bool(f->second, force)) {
       return Failure(bad_request("invalid value for force: \"" + f->second + "\""));
     }
     ListSemanticsLookup lookup = t.builtin ? builtin_list_semantics(t) : schema_list_semantics(t.schema);
@@ -455,7 +486,9 @@ Result<Json, ApiError> Api::apply_patch(const HttpRequest& req, Ctx& ctx, const 
       for (size_t i = 0; i < out.conflicts.size(); ++i) {
         const auto& c = out.conflicts[i];
         msg += (i ? ", " : "") + std::string("conflict with \"") + c.manager + "\": " + c.field;
-        causes.push_back({{"reason", "FieldManagerConflict"}, {"message", "conflict with \"" + c.manager + "\""}, {"field", c.field}});
+        causes.push_back({{"reason", "FieldManagerConflict"},
+                          {"message", "conflict with \"" + c.manager + "\""},
+                          {"field", c.field}});
       }
       ApiError e = conflict(t.group_resource(), t.group, t.plural, ctx.info.name, "");
       e.message = msg;
@@ -472,8 +505,9 @@ Result<Json, ApiError> Api::apply_patch(const HttpRequest& req, Ctx& ctx, const 
   } else if (ct == "application/json-patch+json") {
     r = json_patch(view, patch);
   } else if (ct == "application/strategic-merge-patch+json") {
-    StrategyLookup lookup = ctx.info.subresource == "scale" ? StrategyLookup([](const std::string&) { return ListStrategy{}; })
-                                                            : builtin_strategies(t);
+    StrategyLookup lookup = ctx.info.subresource == "scale"
+                                ? StrategyLookup([](const std::string&) { return ListStrategy{}; })
+                                : builtin_strategies(t);
     r = strategic_merge_patch(view, patch, lookup);
   } else {
     return Failure(bad_request("unreachable patch type"));
@@ -497,11 +531,16 @@ Api::Reply Api::patch(const HttpRequest& req, Ctx& ctx) {
         std::string(t.builtin ? ", application/strategic-merge-patch+json" : "")));
   }
   std::vector<FieldError> option_errors;
-  if (apply && ctx.field_manager.empty()) option_errors.push_back(field_required("fieldManager", "is required for apply patch"));
-  if (!apply && ctx.info.query.count("force")) option_errors.push_back(field_forbidden("force", "may not be specified for non-apply patch"));
-  if (!option_errors.empty()) return Failure(invalid("PatchOptions.meta.k8s.io", "meta.k8s.io", "PatchOptions", "", option_errors));
+  if (apply && ctx.field_manager.empty())
+    option_errors.push_back(field_required("fieldManager", "is required for apply patch"));
+  if (!apply && ctx.info.query.count("force"))
+    option_errors.push_back(field_forbidden("force", "may not be specified for non-apply patch"));
+  if (!option_errors.empty())
+    return Failure(invalid("PatchOptions.meta.k8s.io", "meta.k8s.io", "PatchOptions", "", option_errors));
   if (apply && sub == "scale") {
-    return Failure(not_implemented("server-side apply to the scale subresource is not supported by the Sluice test API server; use a merge patch"));
+    return Failure(
+        not_implemented("server-side apply to the scale subresource is not supported by the Sluice test API server; "
+                        "use a merge patch"));
   }
 
   const Json* stored = store_.get(t.storage_key(), ctx.ns, ctx.info.name);
@@ -558,7 +597,8 @@ Api::Reply Api::remove(const HttpRequest& req, Ctx& ctx) {
       options = std::move(*decoded);
     } else {
       options = Json::parse(req.body, nullptr, false);
-      if (options.is_discarded() || !options.is_object()) return Failure(bad_request("couldn't decode DeleteOptions: invalid JSON"));
+      if (options.is_discarded() || !options.is_object())
+        return Failure(bad_request("couldn't decode DeleteOptions: invalid JSON"));
     }
     std::string kind = string_at(options, {"kind"});
     if (!kind.empty() && kind != "DeleteOptions") return Failure(bad_request("expected DeleteOptions, got " + kind));
@@ -576,8 +616,9 @@ Api::Reply Api::remove(const HttpRequest& req, Ctx& ctx) {
   bool orphan = policy == "Orphan";
   if (const Json* o = find(options, "orphanDependents"); o && o->is_boolean() && o->get<bool>()) orphan = true;
   if (policy == "Foreground") {
-    return Failure(not_implemented("propagationPolicy=Foreground is not supported by the Sluice test API server "
-                                   "(use Background or Orphan)"));
+    return Failure(
+        not_implemented("propagationPolicy=Foreground is not supported by the Sluice test API server "
+                        "(use Background or Orphan)"));
   }
   if (!policy.empty() && policy != "Background" && policy != "Orphan") {
     return Failure(bad_request("propagationPolicy: Unsupported value: \"" + policy + "\""));
@@ -587,10 +628,12 @@ Api::Reply Api::remove(const HttpRequest& req, Ctx& ctx) {
   Json old = *stored;
   if (const Json* pre = find(options, "preconditions"); pre && pre->is_object()) {
     std::string uid = string_at(*pre, {"uid"}), rv = string_at(*pre, {"resourceVersion"});
-    std::string have_uid = string_at(old, {"metadata", "uid"}), have_rv = string_at(old, {"metadata", "resourceVersion"});
+    std::string have_uid = string_at(old, {"metadata", "uid"}),
+                have_rv = string_at(old, {"metadata", "resourceVersion"});
     if (!uid.empty() && uid != have_uid) {
-      return Failure(conflict(t.group_resource(), t.group, t.plural, ctx.info.name,
-                              "Precondition failed: UID in precondition: " + uid + ", UID in object meta: " + have_uid));
+      return Failure(
+          conflict(t.group_resource(), t.group, t.plural, ctx.info.name,
+                   "Precondition failed: UID in precondition: " + uid + ", UID in object meta: " + have_uid));
     }
     if (!rv.empty() && rv != have_rv) {
       return Failure(conflict(t.group_resource(), t.group, t.plural, ctx.info.name,
@@ -601,7 +644,8 @@ Api::Reply Api::remove(const HttpRequest& req, Ctx& ctx) {
   if (t.group.empty() && t.plural == "namespaces") {
     for (const char* immortal : {"default", "kube-system", "kube-public"}) {
       if (ctx.info.name == immortal) {
-        return Failure(forbidden("namespaces \"" + ctx.info.name + "\" is forbidden: this namespace may not be deleted"));
+        return Failure(
+            forbidden("namespaces \"" + ctx.info.name + "\" is forbidden: this namespace may not be deleted"));
       }
     }
   }

@@ -44,13 +44,13 @@ struct ResourceType {
   std::vector<std::string> categories;
   bool status_subresource = false;
   std::optional<ScaleSubresource> scale;
-  bool finalize_subresource = false;  // namespaces/{name}/finalize
+  bool finalize_subresource = false;   // namespaces/{name}/finalize
   std::vector<PrinterColumn> columns;  // besides NAME (and AGE for built-ins)
   // Built-ins only:
-  bool builtin = true;                     // strategic merge patch is allowed
-  std::string pod_spec_path;               // where a PodSpec lives, for SMP merge keys
-  std::vector<std::string> fields;         // allowed top-level fields besides apiVersion/kind/metadata
-  std::vector<std::string> field_labels;   // fieldSelector labels besides metadata.name/namespace
+  bool builtin = true;                    // strategic merge patch is allowed
+  std::string pod_spec_path;              // where a PodSpec lives, for SMP merge keys
+  std::vector<std::string> fields;        // allowed top-level fields besides apiVersion/kind/metadata
+  std::vector<std::string> field_labels;  // fieldSelector labels besides metadata.name/namespace
   // CRD-backed only:
   std::string crd_name;
   std::shared_ptr<const Schema> schema;

@@ -24,7 +24,9 @@ bool has_finalizers(const Json& o) {
 }
 
 bool is_namespace(const ResourceType& t) { return t.group.empty() && t.plural == "namespaces"; }
-bool is_crd(const ResourceType& t) { return t.group == "apiextensions.k8s.io" && t.plural == "customresourcedefinitions"; }
+bool is_crd(const ResourceType& t) {
+  return t.group == "apiextensions.k8s.io" && t.plural == "customresourcedefinitions";
+}
 
 // Conditions compared without their timestamps.
 Json condition_identity(const Json& conditions) {
@@ -116,14 +118,21 @@ bool Api::finish_namespaces() {
     std::string now = now_string();
     if (!remaining.empty()) {
       std::string msg;
-      for (const auto& [r, n] : remaining) msg += (msg.empty() ? "" : ", ") + r + " has " + std::to_string(n) + " resource instances";
-      conditions.push_back({{"type", "NamespaceContentRemaining"}, {"status", "True"}, {"reason", "SomeResourcesRemain"},
-                            {"message", "Some resources are remaining: " + msg}, {"lastTransitionTime", now}});
+      for (const auto& [r, n] : remaining)
+        msg += (msg.empty() ? "" : ", ") + r + " has " + std::to_string(n) + " resource instances";
+      conditions.push_back({{"type", "NamespaceContentRemaining"},
+                            {"status", "True"},
+                            {"reason", "SomeResourcesRemain"},
+                            {"message", "Some resources are remaining: " + msg},
+                            {"lastTransitionTime", now}});
     }
     if (!finalizers.empty()) {
       std::string msg;
-      for (const auto& [f, n] : finalizers) msg += (msg.empty() ? "" : ", ") + f + " in " + std::to_string(n) + " resource instances";
-      conditions.push_back({{"type", "NamespaceFinalizersRemaining"}, {"status", "True"}, {"reason", "SomeFinalizersRemain"},
+      for (const auto& [f, n] : finalizers)
+        msg += (msg.empty() ? "" : ", ") + f + " in " + std::to_string(n) + " resource instances";
+      conditions.push_back({{"type", "NamespaceFinalizersRemaining"},
+                            {"status", "True"},
+                            {"reason", "SomeFinalizersRemain"},
                             {"message", "Some content in the namespace has finalizers remaining: " + msg},
                             {"lastTransitionTime", now}});
     }

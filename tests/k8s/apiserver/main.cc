@@ -106,7 +106,8 @@ int main(int argc, char** argv) {
       kubeconfig_out = std::string(dir) + "/kubeconfig";
     }
     server.write_kubeconfig(kubeconfig_out);
-    std::cout << server.url() << "\n" << "kubeconfig: " << kubeconfig_out << std::endl;
+    std::cout << server.url() << "\n"
+              << "kubeconfig: " << kubeconfig_out << std::endl;
     int sig = 0;
     sigwait(&signals, &sig);
     server.stop();

@@ -27,17 +27,24 @@ std::string definition_name(const ResourceType& t) {
 }
 
 Json gvk(const ResourceType& t, const std::string& kind) {
-  return {{"group", kind == "Scale" ? "autoscaling" : t.group}, {"version", kind == "Scale" ? "v1" : t.version}, {"kind", kind}};
+  return {{"group", kind == "Scale" ? "autoscaling" : t.group},
+          {"version", kind == "Scale" ? "v1" : t.version},
+          {"kind", kind}};
 }
 
 Json query_param(const char* name, const char* description) {
-  return {{"name", name}, {"in", "query"}, {"description", description}, {"schema", {{"type", "string"}, {"uniqueItems", true}}}};
+  return {{"name", name},
+          {"in", "query"},
+          {"description", description},
+          {"schema", {{"type", "string"}, {"uniqueItems", true}}}};
 }
 
 Json write_operation(const ResourceType& t, const std::string& kind, const std::string& verb, bool patch) {
-  Json params = Json::array({query_param("dryRun", "When present, indicates that modifications should not be persisted."),
-                             query_param("fieldManager", "fieldManager is a name associated with the actor or entity that is making these changes."),
-                             query_param("fieldValidation", "Ignore, Warn or Strict: how the server treats unknown or duplicate fields.")});
+  Json params = Json::array(
+      {query_param("dryRun", "When present, indicates that modifications should not be persisted."),
+       query_param("fieldManager",
+                   "fieldManager is a name associated with the actor or entity that is making these changes."),
+       query_param("fieldValidation", "Ignore, Warn or Strict: how the server treats unknown or duplicate fields.")});
   if (patch) params.push_back(query_param("force", "Force is going to \"force\" Apply requests."));
   Json op = {{"operationId", verb + t.kind},
              {"parameters", params},
@@ -59,8 +66,11 @@ Json write_operation(const ResourceType& t, const std::string& kind, const std::
 Json crd_component(const ResourceType& t, const Json& openapi_schema) {
   Json s = openapi_schema.is_object() ? openapi_schema : Json{{"type", "object"}};
   Json& props = object_member(s, "properties");
-  props["apiVersion"] = {{"type", "string"}, {"description", "APIVersion defines the versioned schema of this representation of an object."}};
-  props["kind"] = {{"type", "string"}, {"description", "Kind is a string value representing the REST resource this object represents."}};
+  props["apiVersion"] = {
+      {"type", "string"},
+      {"description", "APIVersion defines the versioned schema of this representation of an object."}};
+  props["kind"] = {{"type", "string"},
+                   {"description", "Kind is a string value representing the REST resource this object represents."}};
   props["metadata"] = {{"type", "object"}, {"description", "Standard object's metadata."}};
   s["x-kubernetes-group-version-kind"] = Json::array({gvk(t, t.kind)});
   return s;
@@ -98,7 +108,8 @@ std::optional<Json> openapi_document(const Registry& registry, const std::string
       paths[base + "/{name}/scale"] = {{"put", write_operation(*t, "Scale", "put", false)},
                                        {"patch", write_operation(*t, "Scale", "patch", true)}};
     }
-    if (!t->builtin && t->schema) schemas[definition_name(*t)] = crd_component(*t, Json::parse(t->openapi_schema, nullptr, false));
+    if (!t->builtin && t->schema)
+      schemas[definition_name(*t)] = crd_component(*t, Json::parse(t->openapi_schema, nullptr, false));
   }
   if (!any) return std::nullopt;
   return Json{{"openapi", "3.0.0"},

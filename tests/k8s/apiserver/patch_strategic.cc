@@ -95,8 +95,7 @@ struct Patcher {
     return out;
   }
 
-  bool merge_list(const Json& original, const Json& patch, const ListStrategy& s, const std::string& path,
-                  Json& out) {
+  bool merge_list(const Json& original, const Json& patch, const ListStrategy& s, const std::string& path, Json& out) {
     Json result = original.is_array() ? original : Json::array();
     if (s.kind == ListStrategy::MergePrimitive) {
       for (const auto& v : patch) {
@@ -136,8 +135,7 @@ struct Patcher {
       std::string k = key_of(item, s.key);
       auto pos = std::find_if(result.begin(), result.end(), [&](const Json& e) { return key_of(e, s.key) == k; });
       if (directive == "delete") {
-        result.erase(std::remove_if(result.begin(), result.end(),
-                                    [&](const Json& e) { return key_of(e, s.key) == k; }),
+        result.erase(std::remove_if(result.begin(), result.end(), [&](const Json& e) { return key_of(e, s.key) == k; }),
                      result.end());
         continue;
       }
@@ -211,9 +209,10 @@ struct Patcher {
     for (const auto& [field, values] : deletions) {
       Json* list = find(result, field);
       if (!list || !list->is_array() || !values.is_array()) continue;
-      list->erase(std::remove_if(list->begin(), list->end(),
-                                 [&](const Json& v) { return std::find(values.begin(), values.end(), v) != values.end(); }),
-                  list->end());
+      list->erase(
+          std::remove_if(list->begin(), list->end(),
+                         [&](const Json& v) { return std::find(values.begin(), values.end(), v) != values.end(); }),
+          list->end());
     }
     for (const auto& [field, order] : orders) {
       Json* list = find(result, field);

@@ -11,11 +11,11 @@ namespace sluice::test_apiserver {
 
 struct RequestInfo {
   bool resource_request = false;
-  std::string path;                           // decoded, without the query
+  std::string path;  // decoded, without the query
   std::string raw_query;
-  std::map<std::string, std::string> query;   // decoded; the last value wins
-  std::vector<std::string> parts;             // decoded path segments
-  std::string verb;  // get list watch create update patch delete deletecollection; else the lower-case method
+  std::map<std::string, std::string> query;  // decoded; the last value wins
+  std::vector<std::string> parts;            // decoded path segments
+  std::string verb;        // get list watch create update patch delete deletecollection; else the lower-case method
   std::string api_prefix;  // "api" or "apis"
   std::string group;
   std::string version;

@@ -43,8 +43,9 @@ Result<Json, ApiError> Api::apply_scale(const ResourceType& type, const Json& ob
   const Json* replicas = find_path(scale, {"spec", "replicas"});
   std::string name = string_at(object, {"metadata", "name"});
   if (!replicas || !replicas->is_number_integer() || replicas->get<long long>() < 0) {
-    return Failure(invalid("Scale.autoscaling", "autoscaling", "Scale", name,
-                           {field_invalid("spec.replicas", replicas ? *replicas : Json(), "must be greater than or equal to 0")}));
+    return Failure(
+        invalid("Scale.autoscaling", "autoscaling", "Scale", name,
+                {field_invalid("spec.replicas", replicas ? *replicas : Json(), "must be greater than or equal to 0")}));
   }
   auto path = JsonPath::parse(type.scale->spec_replicas_path);
   Json next = object;

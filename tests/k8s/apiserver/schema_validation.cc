@@ -10,13 +10,43 @@ namespace sluice::test_apiserver {
 namespace {
 
 const std::set<std::string>& known_keywords() {
-  static const std::set<std::string> k = {
-      "type", "format", "title", "description", "default", "enum", "maximum", "minimum", "exclusiveMaximum",
-      "exclusiveMinimum", "multipleOf", "maxLength", "minLength", "pattern", "maxItems", "minItems",
-      "uniqueItems", "maxProperties", "minProperties", "required", "items", "properties",
-      "additionalProperties", "allOf", "anyOf", "oneOf", "not", "nullable", "example", "externalDocs",
-      "x-kubernetes-preserve-unknown-fields", "x-kubernetes-int-or-string", "x-kubernetes-embedded-resource",
-      "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type", "x-kubernetes-validations"};
+  static const std::set<std::string> k = {"type",
+                                          "format",
+                                          "title",
+                                          "description",
+                                          "default",
+                                          "enum",
+                                          "maximum",
+                                          "minimum",
+                                          "exclusiveMaximum",
+                                          "exclusiveMinimum",
+                                          "multipleOf",
+                                          "maxLength",
+                                          "minLength",
+                                          "pattern",
+                                          "maxItems",
+                                          "minItems",
+                                          "uniqueItems",
+                                          "maxProperties",
+                                          "minProperties",
+                                          "required",
+                                          "items",
+                                          "properties",
+                                          "additionalProperties",
+                                          "allOf",
+                                          "anyOf",
+                                          "oneOf",
+                                          "not",
+                                          "nullable",
+                                          "example",
+                                          "externalDocs",
+                                          "x-kubernetes-preserve-unknown-fields",
+                                          "x-kubernetes-int-or-string",
+                                          "x-kubernetes-embedded-resource",
+                                          "x-kubernetes-list-type",
+                                          "x-kubernetes-list-map-keys",
+                                          "x-kubernetes-map-type",
+                                          "x-kubernetes-validations"};
   return k;
 }
 
@@ -122,7 +152,8 @@ struct Validator {
     long long n = static_cast<long long>(v.size());
     if (s.max_properties && n > *s.max_properties) error(field_too_many(path, n, *s.max_properties));
     if (s.min_properties && n < *s.min_properties) {
-      error(field_invalid(path, v, path + " in body should have at least " + std::to_string(*s.min_properties) + " properties"));
+      error(field_invalid(path, v,
+                          path + " in body should have at least " + std::to_string(*s.min_properties) + " properties"));
     }
   }
 
@@ -177,17 +208,20 @@ struct Validator {
     long long len = utf8_length(str);
     if (s.max_length && len > *s.max_length) error(field_too_long(path, *s.max_length));
     if (s.min_length && len < *s.min_length) {
-      error(field_invalid(path, v, path + " in body should be at least " + std::to_string(*s.min_length) + " chars long"));
+      error(field_invalid(path, v,
+                          path + " in body should be at least " + std::to_string(*s.min_length) + " chars long"));
     }
     if (s.pattern && !std::regex_search(str, *s.pattern)) {
       error(field_invalid(path, v, path + " in body should match '" + s.pattern_text + "'"));
     }
     if (s.format == "date-time") {
       Clock::time_point t;
-      if (!parse_rfc3339(str, t)) error(field_invalid(path, v, path + " in body must be of type date-time: \"" + str + "\""));
+      if (!parse_rfc3339(str, t))
+        error(field_invalid(path, v, path + " in body must be of type date-time: \"" + str + "\""));
     } else if (s.format == "byte") {
       std::string decoded;
-      if (!base64_decode(str, decoded)) error(field_invalid(path, v, path + " in body must be of type byte: \"" + str + "\""));
+      if (!base64_decode(str, decoded))
+        error(field_invalid(path, v, path + " in body must be of type byte: \"" + str + "\""));
     }
   }
 
@@ -195,19 +229,25 @@ struct Validator {
     double d = v.get<double>();
     if (s.maximum) {
       if (s.exclusive_maximum ? d >= *s.maximum : d > *s.maximum) {
-        error(field_invalid(path, v, path + " in body should be less than " + (s.exclusive_maximum ? "" : "or equal to ") + num(*s.maximum)));
+        error(field_invalid(
+            path, v,
+            path + " in body should be less than " + (s.exclusive_maximum ? "" : "or equal to ") + num(*s.maximum)));
       }
     }
     if (s.minimum) {
       if (s.exclusive_minimum ? d <= *s.minimum : d < *s.minimum) {
-        error(field_invalid(path, v, path + " in body should be greater than " + (s.exclusive_minimum ? "" : "or equal to ") + num(*s.minimum)));
+        error(field_invalid(
+            path, v,
+            path + " in body should be greater than " + (s.exclusive_minimum ? "" : "or equal to ") + num(*s.minimum)));
       }
     }
     if (s.multiple_of && *s.multiple_of != 0) {
       double q = d / *s.multiple_of;
-      if (std::fabs(q - std::round(q)) > 1e-9) error(field_invalid(path, v, path + " in body should be a multiple of " + num(*s.multiple_of)));
+      if (std::fabs(q - std::round(q)) > 1e-9)
+        error(field_invalid(path, v, path + " in body should be a multiple of " + num(*s.multiple_of)));
     }
-    if (s.format == "int32" && (v.is_number_integer() || v.is_number_unsigned()) && (d > 2147483647.0 || d < -2147483648.0)) {
+    if (s.format == "int32" && (v.is_number_integer() || v.is_number_unsigned()) &&
+        (d > 2147483647.0 || d < -2147483648.0)) {
       error(field_invalid(path, v, path + " in body must be of type int32: \"" + v.dump() + "\""));
     }
   }
@@ -298,8 +338,9 @@ struct Compiler {
     auto s = std::make_shared<Schema>();
     for (auto it = j.begin(); it != j.end(); ++it) {
       if (!known_keywords().count(it.key())) {
-        return fail(true, field_forbidden(child(path, it.key()),
-                                          "schema keyword \"" + it.key() + "\" is not supported by the Sluice test API server"));
+        return fail(true,
+                    field_forbidden(child(path, it.key()), "schema keyword \"" + it.key() +
+                                                               "\" is not supported by the Sluice test API server"));
       }
     }
     s->type = string_at(j, {"type"});
@@ -309,7 +350,10 @@ struct Compiler {
                                              {"array", "boolean", "integer", "number", "object", "string"}));
     }
     s->format = string_at(j, {"format"});
-    auto flag = [&](const char* k) { const Json* v = find(j, k); return v && v->is_boolean() && v->get<bool>(); };
+    auto flag = [&](const char* k) {
+      const Json* v = find(j, k);
+      return v && v->is_boolean() && v->get<bool>();
+    };
     s->nullable = flag("nullable");
     s->preserve_unknown_fields = flag("x-kubernetes-preserve-unknown-fields");
     s->int_or_string = flag("x-kubernetes-int-or-string");
@@ -337,7 +381,8 @@ struct Compiler {
       try {
         s->pattern = std::regex(s->pattern_text, std::regex::ECMAScript);
       } catch (const std::regex_error& e) {
-        return fail(false, field_invalid(child(path, "pattern"), *p, std::string("invalid regular expression: ") + e.what()));
+        return fail(false,
+                    field_invalid(child(path, "pattern"), *p, std::string("invalid regular expression: ") + e.what()));
       }
     }
     if (const Json* e = find(j, "enum")) {
@@ -351,7 +396,8 @@ struct Compiler {
       }
     }
     if (const Json* props = find(j, "properties")) {
-      if (!props->is_object()) return fail(false, field_invalid(child(path, "properties"), *props, "must be an object"));
+      if (!props->is_object())
+        return fail(false, field_invalid(child(path, "properties"), *props, "must be an object"));
       for (auto it = props->begin(); it != props->end(); ++it) {
         auto c = compile(it.value(), path + ".properties[" + it.key() + "]");
         if (!c) return nullptr;
@@ -361,7 +407,8 @@ struct Compiler {
     if (const Json* ap = find(j, "additionalProperties")) {
       if (ap->is_boolean()) {
         if (!ap->get<bool>()) {
-          return fail(false, field_forbidden(child(path, "additionalProperties"), "additionalProperties: false is not allowed"));
+          return fail(false, field_forbidden(child(path, "additionalProperties"),
+                                             "additionalProperties: false is not allowed"));
         }
         s->additional_properties = std::make_shared<Schema>();
         s->additional_properties->preserve_unknown_fields = true;
@@ -405,7 +452,8 @@ struct Compiler {
     }
     s->list_type = string_at(j, {"x-kubernetes-list-type"});
     if (!s->list_type.empty() && s->list_type != "atomic" && s->list_type != "set" && s->list_type != "map") {
-      return fail(false, field_not_supported(child(path, "x-kubernetes-list-type"), s->list_type, {"atomic", "set", "map"}));
+      return fail(false,
+                  field_not_supported(child(path, "x-kubernetes-list-type"), s->list_type, {"atomic", "set", "map"}));
     }
     if (const Json* keys = find(j, "x-kubernetes-list-map-keys"); keys && keys->is_array()) {
       for (const auto& k : *keys) {
@@ -413,7 +461,8 @@ struct Compiler {
       }
     }
     if (s->list_type == "map" && s->list_map_keys.empty()) {
-      return fail(false, field_required(child(path, "x-kubernetes-list-map-keys"), "must not be empty if x-kubernetes-list-type is map"));
+      return fail(false, field_required(child(path, "x-kubernetes-list-map-keys"),
+                                        "must not be empty if x-kubernetes-list-type is map"));
     }
     if (const Json* d = find(j, "default")) {
       Json copy = *d;
@@ -421,13 +470,15 @@ struct Compiler {
       Validator v{r, true};
       v.walk(*s, copy, path + ".default", nullptr, false);
       if (!r.unknown_fields.empty()) {
-        return fail(false, field_invalid(child(path, "default"), *d, "must not have unknown fields: " + r.unknown_fields[0]));
+        return fail(false,
+                    field_invalid(child(path, "default"), *d, "must not have unknown fields: " + r.unknown_fields[0]));
       }
       if (!r.errors.empty()) return fail(false, {r.errors[0].reason, child(path, "default"), r.errors[0].message});
       s->default_value = copy;
     }
     if (const Json* rules = find(j, "x-kubernetes-validations")) {
-      if (!rules->is_array()) return fail(false, field_invalid(child(path, "x-kubernetes-validations"), *rules, "must be a list"));
+      if (!rules->is_array())
+        return fail(false, field_invalid(child(path, "x-kubernetes-validations"), *rules, "must be a list"));
       for (size_t i = 0; i < rules->size(); ++i) {
         const Json& r = (*rules)[i];
         std::string rpath = child(path, "x-kubernetes-validations") + "[" + std::to_string(i) + "]";
@@ -438,24 +489,30 @@ struct Compiler {
         rule.reason = string_at(r, {"reason"});
         for (auto it = r.begin(); it != r.end(); ++it) {
           if (it.key() != "rule" && it.key() != "message" && it.key() != "fieldPath" && it.key() != "reason") {
-            return fail(true, field_forbidden(child(rpath, it.key()),
-                                              "\"" + it.key() + "\" in x-kubernetes-validations is not supported by the Sluice test API server"));
+            return fail(true, field_forbidden(
+                                  child(rpath, it.key()),
+                                  "\"" + it.key() +
+                                      "\" in x-kubernetes-validations is not supported by the Sluice test API server"));
           }
         }
         if (!rule.field_path.empty() && rule.field_path[0] != '.' && rule.field_path[0] != '[') {
-          return fail(false, field_invalid(child(rpath, "fieldPath"), rule.field_path, "must be a relative JSON path starting with '.'"));
+          return fail(false, field_invalid(child(rpath, "fieldPath"), rule.field_path,
+                                           "must be a relative JSON path starting with '.'"));
         }
         static const std::set<std::string> kReasons = {"", "FieldValueInvalid", "FieldValueForbidden",
                                                        "FieldValueRequired", "FieldValueDuplicate"};
         if (!kReasons.count(rule.reason)) {
           return fail(false, field_not_supported(child(rpath, "reason"), rule.reason,
-                                                 {"FieldValueDuplicate", "FieldValueForbidden", "FieldValueInvalid", "FieldValueRequired"}));
+                                                 {"FieldValueDuplicate", "FieldValueForbidden", "FieldValueInvalid",
+                                                  "FieldValueRequired"}));
         }
         auto program = CelProgram::compile(rule.rule, s.get());
         if (!program.ok()) {
-          return fail(true, field_invalid(child(rpath, "rule"), rule.rule,
-                                          "rule is not supported by the Sluice test API server (it evaluates only a small CEL subset): " +
-                                              program.error()));
+          return fail(
+              true, field_invalid(
+                        child(rpath, "rule"), rule.rule,
+                        "rule is not supported by the Sluice test API server (it evaluates only a small CEL subset): " +
+                            program.error()));
         }
         rule.program = std::move(*program);
         s->rules.push_back(std::move(rule));

@@ -83,7 +83,8 @@ Result<LabelSelector, std::string> LabelSelector::parse(std::string_view s) {
       }
       r.op = word == "in" ? Requirement::In : Requirement::NotIn;
       skip_spaces(s, i);
-      if (i >= s.size() || s[i] != '(') return Failure(std::string("found '") + std::string(s.substr(i)) + "', expected: '('");
+      if (i >= s.size() || s[i] != '(')
+        return Failure(std::string("found '") + std::string(s.substr(i)) + "', expected: '('");
       ++i;
       for (;;) {
         r.values.push_back(read_token(s, i));
@@ -116,10 +117,18 @@ bool LabelSelector::matches(const Json& labels) const {
     bool in_values = false;
     for (const auto& x : r.values) in_values |= has && x == value;
     switch (r.op) {
-      case Requirement::Exists: if (!has) return false; break;
-      case Requirement::NotExists: if (has) return false; break;
-      case Requirement::In: if (!in_values) return false; break;
-      case Requirement::NotIn: if (in_values) return false; break;
+      case Requirement::Exists:
+        if (!has) return false;
+        break;
+      case Requirement::NotExists:
+        if (has) return false;
+        break;
+      case Requirement::In:
+        if (!in_values) return false;
+        break;
+      case Requirement::NotIn:
+        if (in_values) return false;
+        break;
       case Requirement::Gt:
       case Requirement::Lt: {
         if (!has || !is_integer(value)) return false;
@@ -132,8 +141,7 @@ bool LabelSelector::matches(const Json& labels) const {
   return true;
 }
 
-Result<FieldSelector, std::string> FieldSelector::parse(std::string_view s,
-                                                        const std::vector<std::string>& allowed) {
+Result<FieldSelector, std::string> FieldSelector::parse(std::string_view s, const std::vector<std::string>& allowed) {
   FieldSelector sel;
   size_t start = 0;
   while (start <= s.size()) {
@@ -191,7 +199,8 @@ std::string label_selector_string(const Json& selector) {
       std::string key = string_at(e, {"key"}), op = string_at(e, {"operator"});
       std::string values;
       if (const Json* vs = find(e, "values"); vs && vs->is_array()) {
-        for (const auto& v : *vs) values += (values.empty() ? "" : ",") + (v.is_string() ? v.get<std::string>() : v.dump());
+        for (const auto& v : *vs)
+          values += (values.empty() ? "" : ",") + (v.is_string() ? v.get<std::string>() : v.dump());
       }
       if (op == "In") add(key + " in (" + values + ")");
       else if (op == "NotIn") add(key + " notin (" + values + ")");

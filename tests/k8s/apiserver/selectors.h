@@ -30,8 +30,7 @@ class LabelSelector {
 // always; other labels only when `allowed` names them (Kubernetes answers 400 for the rest).
 class FieldSelector {
  public:
-  static Result<FieldSelector, std::string> parse(std::string_view text,
-                                                  const std::vector<std::string>& allowed);
+  static Result<FieldSelector, std::string> parse(std::string_view text, const std::vector<std::string>& allowed);
   bool matches(const Json& object) const;
 
  private:

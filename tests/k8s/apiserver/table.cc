@@ -111,10 +111,13 @@ Json make_table(const ResourceType& type, const std::vector<Json>& objects, cons
                                       "http://kubernetes.io/docs/user-guide/identifiers#names",
                                       0));
   for (const auto& c : type.columns) {
-    columns.push_back(column_definition(c.name, c.type == "date" ? "date" : c.type, c.format, c.description, c.priority));
+    columns.push_back(
+        column_definition(c.name, c.type == "date" ? "date" : c.type, c.format, c.description, c.priority));
   }
   if (type.builtin) {
-    columns.push_back(column_definition("Age", "string", "", "CreationTimestamp is a timestamp representing the server time when this object was created.", 0));
+    columns.push_back(column_definition(
+        "Age", "string", "",
+        "CreationTimestamp is a timestamp representing the server time when this object was created.", 0));
   }
   Json rows = Json::array();
   for (const auto& o : objects) {

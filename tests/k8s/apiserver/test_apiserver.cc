@@ -32,7 +32,8 @@ std::string TestApiServer::kubeconfig() const {
   Json users = Json::array(), contexts = Json::array();
   for (const auto& [user, token] : options_.api.users) {
     users.push_back({{"name", user}, {"user", {{"token", token}}}});
-    contexts.push_back({{"name", user}, {"context", {{"cluster", "sluice-test"}, {"user", user}, {"namespace", "default"}}}});
+    contexts.push_back(
+        {{"name", user}, {"context", {{"cluster", "sluice-test"}, {"user", user}, {"namespace", "default"}}}});
   }
   Json config = {{"apiVersion", "v1"},
                  {"kind", "Config"},

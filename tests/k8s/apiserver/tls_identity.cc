@@ -56,7 +56,8 @@ TlsIdentity make_self_signed_identity() {
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), 60L * 60 * 24 * 365);
   X509_set_pubkey(cert.get(), key.get());
   X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("sluice-test-apiserver"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("sluice-test-apiserver"),
+                             -1, -1, 0);
   X509_set_issuer_name(cert.get(), name);
   add_extension(cert.get(), NID_basic_constraints, "critical,CA:TRUE");
   add_extension(cert.get(), NID_key_usage, "critical,digitalSignature,keyCertSign");
@@ -64,9 +65,8 @@ TlsIdentity make_self_signed_identity() {
   check(X509_sign(cert.get(), key.get(), EVP_sha256()) > 0, "signing");
   TlsIdentity id;
   id.certificate_pem = pem_of([&](BIO* b) { return PEM_write_bio_X509(b, cert.get()); });
-  id.private_key_pem = pem_of([&](BIO* b) {
-    return PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
-  });
+  id.private_key_pem =
+      pem_of([&](BIO* b) { return PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr); });
   return id;
 }
 

@@ -188,8 +188,9 @@ TEST_F(ApiTest, StrictValidationAndInvalidStatus) {
   install_queue_crd();
   Reply unknown = call("POST", std::string(kQueues) + "?fieldValidation=Strict", queue("o", {{"foo", 1}}).dump());
   EXPECT_EQ(unknown.status, 400);
-  EXPECT_EQ(unknown.body["message"],
-            "Queue in version \"v1alpha1\" cannot be handled as a Queue: strict decoding error: unknown field \"spec.foo\"");
+  EXPECT_EQ(
+      unknown.body["message"],
+      "Queue in version \"v1alpha1\" cannot be handled as a Queue: strict decoding error: unknown field \"spec.foo\"");
   Reply warned = post(kQueues, queue("o", {{"foo", 1}}));
   ASSERT_EQ(warned.status, 201);
   ASSERT_EQ(warned.headers.size(), 1u);
@@ -246,7 +247,8 @@ TEST_F(ApiTest, PatchTypesAndUnsupportedMediaTypes) {
   install_queue_crd();
   ASSERT_EQ(post(kQueues, queue("orders")).status, 201);
   std::string url = std::string(kQueues) + "/orders";
-  Reply jp = call("PATCH", url, R"([{"op":"replace","path":"/spec/visibilityTimeout","value":5}])", "application/json-patch+json");
+  Reply jp = call("PATCH", url, R"([{"op":"replace","path":"/spec/visibilityTimeout","value":5}])",
+                  "application/json-patch+json");
   EXPECT_EQ(jp.body["spec"]["visibilityTimeout"], 5);
   Reply smp = call("PATCH", url, R"({"spec":{}})", "application/strategic-merge-patch+json");
   EXPECT_EQ(smp.status, 415);
@@ -254,11 +256,13 @@ TEST_F(ApiTest, PatchTypesAndUnsupportedMediaTypes) {
   EXPECT_EQ(list_body.status, 400);
   Reply yaml = call("PATCH", url, "spec: {}", "application/yaml");
   EXPECT_EQ(yaml.status, 415);
-  Reply proto = call("POST", "/apis/apps/v1/namespaces/default/deployments", std::string("k8s\0", 4), "application/vnd.kubernetes.protobuf");
+  Reply proto = call("POST", "/apis/apps/v1/namespaces/default/deployments", std::string("k8s\0", 4),
+                     "application/vnd.kubernetes.protobuf");
   EXPECT_EQ(proto.status, 415);
   Reply ssa_no_manager = call("PATCH", url, queue("orders").dump(), "application/apply-patch+yaml");
   EXPECT_EQ(ssa_no_manager.status, 422);
-  Reply ssa_create = call("PATCH", std::string(kQueues) + "/fresh?fieldManager=test", queue("fresh").dump(), "application/apply-patch+yaml");
+  Reply ssa_create = call("PATCH", std::string(kQueues) + "/fresh?fieldManager=test", queue("fresh").dump(),
+                          "application/apply-patch+yaml");
   EXPECT_EQ(ssa_create.status, 201) << ssa_create.body.dump();
   EXPECT_EQ(call("PUT", "/version", "{}").status, 405);
   EXPECT_EQ(call("DELETE", url, R"({"propagationPolicy":"Foreground"})").status, 501);
@@ -277,9 +281,12 @@ TEST_F(ApiTest, FinalizersGateDeletion) {
   Reply more = patch(url, {{"metadata", {{"finalizers", {"sluice.io/cleanup", "x.io/late"}}}}});
   EXPECT_EQ(more.status, 422);
   std::string rv = get(url).body["metadata"]["resourceVersion"];
-  auto events = watch(std::string(kQueues) + "?watch=true&resourceVersion=" + rv,
-                      [&] { EXPECT_EQ(patch(url, {{"metadata", {{"finalizers", nullptr}}}}).status, 200); },
-                      [](const std::vector<Json>& e) { return !e.empty(); });
+  auto events = watch(
+      std::string(kQueues) + "?watch=true&resourceVersion=" + rv,
+      [&] {
+        EXPECT_EQ(patch(url, {{"metadata", {{"finalizers", nullptr}}}}).status, 200);
+      },
+      [](const std::vector<Json>& e) { return !e.empty(); });
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0]["type"], "DELETED");
   EXPECT_EQ(get(url).status, 404);
@@ -290,19 +297,25 @@ TEST_F(ApiTest, PreconditionsOnDelete) {
   ASSERT_EQ(post(kQueues, queue("orders")).status, 201);
   Reply r = call("DELETE", std::string(kQueues) + "/orders", R"({"preconditions":{"uid":"not-it"}})");
   EXPECT_EQ(r.status, 409);
-  EXPECT_NE(r.body["message"].get<std::string>().find("Precondition failed: UID in precondition: not-it"), std::string::npos);
+  EXPECT_NE(r.body["message"].get<std::string>().find("Precondition failed: UID in precondition: not-it"),
+            std::string::npos);
 }
 
 TEST_F(ApiTest, NamespaceTerminatesOnceFinalizersAreGone) {
   install_queue_crd();
-  ASSERT_EQ(post("/api/v1/namespaces", Json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "team"}}}}).status, 201);
+  ASSERT_EQ(
+      post("/api/v1/namespaces", Json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "team"}}}})
+          .status,
+      201);
   std::string queues = "/apis/sluice.io/v1alpha1/namespaces/team/queues";
   Json held = queue("held");
   held["metadata"]["finalizers"] = {"sluice.io/cleanup"};
   ASSERT_EQ(post(queues, held).status, 201);
   ASSERT_EQ(post(queues, queue("plain")).status, 201);
   ASSERT_EQ(post("/api/v1/namespaces/team/configmaps",
-                 Json{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "c"}}}}).status, 201);
+                 Json{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "c"}}}})
+                .status,
+            201);
   ASSERT_EQ(call("DELETE", "/api/v1/namespaces/team").status, 200);
   Json ns = get("/api/v1/namespaces/team").body;
   EXPECT_EQ(ns["status"]["phase"], "Terminating");
@@ -321,35 +334,37 @@ TEST_F(ApiTest, WatchFromResourceVersionSelectorsAndExpiry) {
   ASSERT_EQ(post(kQueues, queue("a")).status, 201);
   std::string rv = get(kQueues).body["metadata"]["resourceVersion"];
   // From 0: synthetic ADDED, then live events; watch=True parses like Go's ParseBool.
-  auto initial = watch(std::string(kQueues) + "?watch=True&resourceVersion=0",
-                       [&] { post(kQueues, queue("b")); },
-                       [](const std::vector<Json>& e) { return e.size() >= 2; });
+  auto initial = watch(
+      std::string(kQueues) + "?watch=True&resourceVersion=0", [&] { post(kQueues, queue("b")); },
+      [](const std::vector<Json>& e) { return e.size() >= 2; });
   ASSERT_EQ(initial.size(), 2u);
   EXPECT_EQ(initial[0]["type"], "ADDED");
   EXPECT_EQ(initial[0]["object"]["metadata"]["name"], "a");
   EXPECT_EQ(initial[1]["object"]["metadata"]["name"], "b");
   // From N: only later events; label selector transitions become ADDED/DELETED.
-  auto selected = watch(std::string(kQueues) + "?watch=1&labelSelector=tier%3Dgold&resourceVersion=" + rv,
-                        [&] {
-                          patch(std::string(kQueues) + "/a", {{"metadata", {{"labels", {{"tier", "gold"}}}}}});
-                          patch(std::string(kQueues) + "/a", {{"metadata", {{"labels", {{"tier", "tin"}}}}}});
-                        },
-                        [](const std::vector<Json>& e) { return e.size() >= 2; });
+  auto selected = watch(
+      std::string(kQueues) + "?watch=1&labelSelector=tier%3Dgold&resourceVersion=" + rv,
+      [&] {
+        patch(std::string(kQueues) + "/a", {{"metadata", {{"labels", {{"tier", "gold"}}}}}});
+        patch(std::string(kQueues) + "/a", {{"metadata", {{"labels", {{"tier", "tin"}}}}}});
+      },
+      [](const std::vector<Json>& e) { return e.size() >= 2; });
   ASSERT_EQ(selected.size(), 2u);
   EXPECT_EQ(selected[0]["type"], "ADDED");
   EXPECT_EQ(selected[1]["type"], "DELETED");
   // Compaction: a watch from before it gets 410 Expired; an open watch is ended with 410.
   EXPECT_EQ(call("POST", "/testing/compact").status, 200);
-  auto expired = watch(std::string(kQueues) + "?watch=true&resourceVersion=" + rv, [] {},
-                       [](const std::vector<Json>& e) { return !e.empty(); });
+  auto expired = watch(
+      std::string(kQueues) + "?watch=true&resourceVersion=" + rv, [] {},
+      [](const std::vector<Json>& e) { return !e.empty(); });
   ASSERT_EQ(expired.size(), 1u);
   EXPECT_EQ(expired[0]["type"], "ERROR");
   EXPECT_EQ(expired[0]["object"]["code"], 410);
   EXPECT_EQ(expired[0]["object"]["reason"], "Expired");
   std::string now_rv = get(kQueues).body["metadata"]["resourceVersion"];
-  auto ended = watch(std::string(kQueues) + "?watch=true&resourceVersion=" + now_rv,
-                     [&] { call("POST", "/testing/compact"); },
-                     [](const std::vector<Json>& e) { return !e.empty(); });
+  auto ended = watch(
+      std::string(kQueues) + "?watch=true&resourceVersion=" + now_rv, [&] { call("POST", "/testing/compact"); },
+      [](const std::vector<Json>& e) { return !e.empty(); });
   ASSERT_EQ(ended.size(), 1u);
   EXPECT_EQ(ended[0]["object"]["code"], 410);
   EXPECT_EQ(get(std::string(kQueues) + "?watch=maybe").status, 400);
@@ -360,7 +375,8 @@ TEST_F(ApiTest, TablesForCrdsAndBuiltins) {
   install_queue_crd();
   ASSERT_EQ(post(kQueues, queue("orders")).status, 201);
   Reply t = call("GET", std::string(kQueues) + "?limit=500", "", "",
-                 "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json");
+                 "application/json;as=Table;v=v1;g=meta.k8s.io,application/"
+                 "json;as=Table;v=v1beta1;g=meta.k8s.io,application/json");
   EXPECT_EQ(t.body["kind"], "Table");
   EXPECT_EQ(t.body["columnDefinitions"][1]["name"], "Ready");
   EXPECT_EQ(t.body["rows"][0]["object"]["metadata"]["name"], "orders");
@@ -374,8 +390,9 @@ TEST_F(ApiTest, ScaleSubresourceAndFakeDeploymentStatus) {
               "template":{"metadata":{"labels":{"app":"w"}},"spec":{"containers":[{"name":"c","image":"x"}]}}}})");
   std::string deploys = "/apis/apps/v1/namespaces/default/deployments";
   std::string rv = get(deploys).body["metadata"]["resourceVersion"];
-  auto events = watch(deploys + "?watch=true&resourceVersion=" + rv, [&] { ASSERT_EQ(post(deploys, d).status, 201); },
-                      [](const std::vector<Json>& e) { return e.size() >= 2; });
+  auto events = watch(
+      deploys + "?watch=true&resourceVersion=" + rv, [&] { ASSERT_EQ(post(deploys, d).status, 201); },
+      [](const std::vector<Json>& e) { return e.size() >= 2; });
   ASSERT_GE(events.size(), 2u);
   const Json& status = events[1]["object"]["status"];
   EXPECT_EQ(status["observedGeneration"], 1);
@@ -403,10 +420,13 @@ TEST_F(ApiTest, ScaleSubresourceAndFakeDeploymentStatus) {
 TEST_F(ApiTest, OwnerReferencesAreCollected) {
   Json owner = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "owner"}}}};
   Reply o = post("/api/v1/namespaces/default/configmaps", owner);
-  Json child = {{"apiVersion", "v1"},
-                {"kind", "ConfigMap"},
-                {"metadata", {{"name", "child"}, {"ownerReferences", {{{"apiVersion", "v1"}, {"kind", "ConfigMap"},
-                                                                        {"name", "owner"}, {"uid", o.body["metadata"]["uid"]}}}}}}};
+  Json child = {
+      {"apiVersion", "v1"},
+      {"kind", "ConfigMap"},
+      {"metadata",
+       {{"name", "child"},
+        {"ownerReferences",
+         {{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", "owner"}, {"uid", o.body["metadata"]["uid"]}}}}}}};
   ASSERT_EQ(post("/api/v1/namespaces/default/configmaps", child).status, 201);
   ASSERT_EQ(call("DELETE", "/api/v1/namespaces/default/configmaps/owner").status, 200);
   EXPECT_EQ(get("/api/v1/namespaces/default/configmaps/child").status, 404);
@@ -469,7 +489,9 @@ TEST_F(ApiTest, DryRunDeleteCollectionAndFinalize) {
   EXPECT_FALSE(meta.body["items"][0].contains("spec"));
 
   // A namespace whose spec.finalizers someone added stays Terminating until /finalize clears them.
-  Json ns = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "stuck"}}},
+  Json ns = {{"apiVersion", "v1"},
+             {"kind", "Namespace"},
+             {"metadata", {{"name", "stuck"}}},
              {"spec", {{"finalizers", {"kubernetes", "example.com/hold"}}}}};
   ASSERT_EQ(post("/api/v1/namespaces", ns).status, 201);
   ASSERT_EQ(call("DELETE", "/api/v1/namespaces/stuck").status, 200);
@@ -484,12 +506,13 @@ TEST_F(ApiTest, WatchingANamedObjectSeesOnlyIt) {
   install_queue_crd();
   ASSERT_EQ(post(kQueues, queue("a")).status, 201);
   std::string rv = get(kQueues).body["metadata"]["resourceVersion"];
-  auto events = watch(std::string(kQueues) + "/a?watch=true&resourceVersion=" + rv,
-                      [&] {
-                        post(kQueues, queue("b"));
-                        patch(std::string(kQueues) + "/a", {{"metadata", {{"labels", {{"x", "y"}}}}}});
-                      },
-                      [](const std::vector<Json>& e) { return !e.empty(); });
+  auto events = watch(
+      std::string(kQueues) + "/a?watch=true&resourceVersion=" + rv,
+      [&] {
+        post(kQueues, queue("b"));
+        patch(std::string(kQueues) + "/a", {{"metadata", {{"labels", {{"x", "y"}}}}}});
+      },
+      [](const std::vector<Json>& e) { return !e.empty(); });
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0]["object"]["metadata"]["name"], "a");
 }

@@ -33,7 +33,8 @@ TEST(Cel, ComparisonsAndLogic) {
   EXPECT_TRUE(truth("self.l[1] == 2 && self.m['k'] == 'v'", s));
   EXPECT_TRUE(truth("self.c ? self.a == 3 : false", s));
   EXPECT_TRUE(truth("self.b < 'y' && 'abc' == 'abc' && true != false", s));
-  EXPECT_TRUE(truth("size(self.l) + self.a == 5 && self.a - 1 == 2 && self.d + 0.5 == 3.0 && self.b + '!' == 'x.fifo!'", s));
+  EXPECT_TRUE(
+      truth("size(self.l) + self.a == 5 && self.a - 1 == 2 && self.d + 0.5 == 3.0 && self.b + '!' == 'x.fifo!'", s));
   EXPECT_TRUE(truth("self.a - 1 - 1 == 1", s)) << "left-associative";
   EXPECT_FALSE(eval("self.a + self.d == 1", s).ok()) << "int + double has no overload in CEL";
 }
@@ -59,10 +60,10 @@ TEST(Cel, EvaluationErrorsAndAbsorption) {
 }
 
 TEST(Cel, RefusesWhatItDoesNotImplement) {
-  for (const char* rule : {"self.l.all(x, x > 0)", "self.l.exists(x, x == 1)", "self.a in [1, 2]",
-                           "self.s.matches('^a')", "int(self.s) == 1", "duration(self.d) > duration('1s')",
-                           "other.x == 1", "self.a == 0x1F", "'''x''' == self.s", "self.a *", "has(self)",
-                           "[1,2].size() == 2", "self.s.lowerAscii() == 'a'"}) {
+  for (const char* rule :
+       {"self.l.all(x, x > 0)", "self.l.exists(x, x == 1)", "self.a in [1, 2]", "self.s.matches('^a')",
+        "int(self.s) == 1", "duration(self.d) > duration('1s')", "other.x == 1", "self.a == 0x1F", "'''x''' == self.s",
+        "self.a *", "has(self)", "[1,2].size() == 2", "self.s.lowerAscii() == 'a'"}) {
     auto p = CelProgram::compile(rule, nullptr);
     EXPECT_FALSE(p.ok()) << rule << " compiled but must be refused";
   }

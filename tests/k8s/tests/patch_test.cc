@@ -74,7 +74,9 @@ class StrategicMergePatch : public ::testing::Test {
 };
 
 TEST_F(StrategicMergePatch, MergesContainersAndEnvByName) {
-  Json out = apply(deploy, J(R"({"spec":{"template":{"spec":{"containers":[{"name":"app","image":"x:2","env":[{"name":"C","value":"3"}]}]}}}})"));
+  Json out = apply(
+      deploy,
+      J(R"({"spec":{"template":{"spec":{"containers":[{"name":"app","image":"x:2","env":[{"name":"C","value":"3"}]}]}}}})"));
   const Json& c = out["spec"]["template"]["spec"]["containers"];
   ASSERT_EQ(c.size(), 2u);
   EXPECT_EQ(c[0]["image"], "x:2");
@@ -105,7 +107,9 @@ TEST_F(StrategicMergePatch, DeleteDirectiveRemovesListItemAndMap) {
 }
 
 TEST_F(StrategicMergePatch, ReplaceDirectiveOnListAndMap) {
-  Json out = apply(deploy, J(R"({"spec":{"template":{"spec":{"containers":[{"$patch":"replace"},{"name":"only","image":"o:1"}]}}}})"));
+  Json out =
+      apply(deploy,
+            J(R"({"spec":{"template":{"spec":{"containers":[{"$patch":"replace"},{"name":"only","image":"o:1"}]}}}})"));
   EXPECT_EQ(out["spec"]["template"]["spec"]["containers"], J(R"([{"name":"only","image":"o:1"}])"));
   Json map = apply(deploy, J(R"({"spec":{"template":{"spec":{"$patch":"replace","volumes":[]}}}})"));
   EXPECT_EQ(map["spec"]["template"]["spec"], J(R"({"volumes":[]})"));
@@ -152,7 +156,8 @@ ListSemanticsLookup queue_semantics() {
 }
 
 TEST(ServerSideApply, CreatesAndRecordsOwnership) {
-  Json applied = J(R"({"apiVersion":"sluice.io/v1alpha1","kind":"Queue","metadata":{"name":"q"},"spec":{"a":1,"consumers":[{"name":"c1","w":1}]}})");
+  Json applied = J(
+      R"({"apiVersion":"sluice.io/v1alpha1","kind":"Queue","metadata":{"name":"q"},"spec":{"a":1,"consumers":[{"name":"c1","w":1}]}})");
   ApplyOutcome out = server_side_apply(nullptr, applied, "mgr", false, queue_semantics(), "sluice.io/v1alpha1", "T");
   ASSERT_TRUE(out.conflicts.empty());
   EXPECT_EQ(out.object["spec"]["a"], 1);
@@ -164,10 +169,12 @@ TEST(ServerSideApply, CreatesAndRecordsOwnership) {
 }
 
 TEST(ServerSideApply, RemovesFieldsTheManagerStoppedApplying) {
-  Json first = J(R"({"apiVersion":"v","kind":"K","metadata":{"name":"q","labels":{"x":"1"}},"spec":{"a":1,"b":2,"consumers":[{"name":"c1"},{"name":"c2"}]}})");
+  Json first = J(
+      R"({"apiVersion":"v","kind":"K","metadata":{"name":"q","labels":{"x":"1"}},"spec":{"a":1,"b":2,"consumers":[{"name":"c1"},{"name":"c2"}]}})");
   ApplyOutcome one = server_side_apply(nullptr, first, "mgr", false, queue_semantics(), "v", "T");
   one.object["spec"]["other"] = "set by someone else";
-  Json second = J(R"({"apiVersion":"v","kind":"K","metadata":{"name":"q"},"spec":{"a":1,"consumers":[{"name":"c2"}]}})");
+  Json second =
+      J(R"({"apiVersion":"v","kind":"K","metadata":{"name":"q"},"spec":{"a":1,"consumers":[{"name":"c2"}]}})");
   ApplyOutcome two = server_side_apply(&one.object, second, "mgr", false, queue_semantics(), "v", "T");
   EXPECT_FALSE(two.object["spec"].contains("b"));
   EXPECT_EQ(two.object["spec"]["other"], "set by someone else");

@@ -15,9 +15,13 @@ std::string varint(uint64_t v) {
   out += static_cast<char>(v);
   return out;
 }
-std::string bytes_field(int n, const std::string& b) { return varint(static_cast<uint64_t>(n) << 3 | 2) + varint(b.size()) + b; }
+std::string bytes_field(int n, const std::string& b) {
+  return varint(static_cast<uint64_t>(n) << 3 | 2) + varint(b.size()) + b;
+}
 std::string varint_field(int n, uint64_t v) { return varint(static_cast<uint64_t>(n) << 3) + varint(v); }
-std::string entry(int n, const std::string& k, const std::string& v) { return bytes_field(n, bytes_field(1, k) + bytes_field(2, v)); }
+std::string entry(int n, const std::string& k, const std::string& v) {
+  return bytes_field(n, bytes_field(1, k) + bytes_field(2, v));
+}
 
 std::string envelope(const std::string& api_version, const std::string& kind, const std::string& raw) {
   std::string unknown = bytes_field(1, bytes_field(1, api_version) + bytes_field(2, kind)) + bytes_field(2, raw) +
@@ -33,8 +37,8 @@ std::string meta(const std::string& name, const std::string& ns) {
 }
 
 TEST(Protobuf, SecretAsHelmWritesIt) {
-  std::string raw = bytes_field(1, meta("sh.helm.release.v1.r.v1", "team")) + entry(2, "release", std::string("\x1f\x8b\x00", 3)) +
-                    bytes_field(3, "helm.sh/release.v1");
+  std::string raw = bytes_field(1, meta("sh.helm.release.v1.r.v1", "team")) +
+                    entry(2, "release", std::string("\x1f\x8b\x00", 3)) + bytes_field(3, "helm.sh/release.v1");
   auto obj = decode_k8s_protobuf(envelope("v1", "Secret", raw));
   ASSERT_TRUE(obj.ok()) << obj.error();
   EXPECT_EQ((*obj)["kind"], "Secret");
@@ -46,14 +50,16 @@ TEST(Protobuf, SecretAsHelmWritesIt) {
 }
 
 TEST(Protobuf, NamespaceConfigMapDeleteOptions) {
-  auto ns = decode_k8s_protobuf(envelope("v1", "Namespace", bytes_field(1, meta("team-a", "")) + bytes_field(2, "") + bytes_field(3, "")));
+  auto ns = decode_k8s_protobuf(
+      envelope("v1", "Namespace", bytes_field(1, meta("team-a", "")) + bytes_field(2, "") + bytes_field(3, "")));
   ASSERT_TRUE(ns.ok()) << ns.error();
   EXPECT_EQ((*ns)["metadata"]["name"], "team-a");
   auto cm = decode_k8s_protobuf(envelope("v1", "ConfigMap", bytes_field(1, meta("c", "d")) + entry(2, "k", "v")));
   ASSERT_TRUE(cm.ok()) << cm.error();
   EXPECT_EQ((*cm)["data"]["k"], "v");
-  auto opts = decode_k8s_protobuf(envelope("v1", "DeleteOptions", bytes_field(4, "Background") + bytes_field(5, "All") +
-                                                                      bytes_field(2, bytes_field(1, "uid-1"))));
+  auto opts = decode_k8s_protobuf(
+      envelope("v1", "DeleteOptions",
+               bytes_field(4, "Background") + bytes_field(5, "All") + bytes_field(2, bytes_field(1, "uid-1"))));
   ASSERT_TRUE(opts.ok()) << opts.error();
   EXPECT_EQ((*opts)["propagationPolicy"], "Background");
   EXPECT_EQ((*opts)["dryRun"], Json::parse(R"(["All"])"));

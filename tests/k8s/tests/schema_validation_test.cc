@@ -34,7 +34,9 @@ const char* kQueueSchema = R"J({
         "opt":{"type":"string","nullable":true}}},
     "status":{"type":"object","properties":{"ready":{"type":"boolean"}}}}})J";
 
-ValidationResult run(const Schema& s, Json& obj, const Json* old = nullptr) { return validate_custom_resource(s, obj, old); }
+ValidationResult run(const Schema& s, Json& obj, const Json* old = nullptr) {
+  return validate_custom_resource(s, obj, old);
+}
 
 TEST(SchemaValidation, DefaultsPrunesAndKeepsPreservedFields) {
   auto s = compile(kQueueSchema);
@@ -59,14 +61,19 @@ TEST(SchemaValidation, KubectlLikeMessages) {
   std::vector<std::string> texts;
   for (const auto& e : r.errors) texts.push_back(e.text());
   auto has = [&](const std::string& t) { return std::find(texts.begin(), texts.end(), t) != texts.end(); };
-  EXPECT_TRUE(has("spec.visibilityTimeout: Invalid value: 50000: spec.visibilityTimeout in body should be less than or equal to 43200"));
+  EXPECT_TRUE(
+      has("spec.visibilityTimeout: Invalid value: 50000: spec.visibilityTimeout in body should be less than or equal "
+          "to 43200"));
   EXPECT_TRUE(has("spec.queueName: Too long: may not be more than 8 bytes"));
-  EXPECT_TRUE(has("spec.queueName: Invalid value: \"Orders-Too-Long\": spec.queueName in body should match '^[a-z]+$'"));
+  EXPECT_TRUE(
+      has("spec.queueName: Invalid value: \"Orders-Too-Long\": spec.queueName in body should match '^[a-z]+$'"));
   EXPECT_TRUE(has("spec.ratio: Invalid value: 1: spec.ratio in body should be less than 1"));
   EXPECT_TRUE(has("spec.mode: Unsupported value: \"c\": supported values: \"a\", \"b\""));
-  EXPECT_TRUE(has("spec.tags[a]: Invalid value: \"integer\": spec.tags[a] in body must be of type string: \"integer\""));
+  EXPECT_TRUE(
+      has("spec.tags[a]: Invalid value: \"integer\": spec.tags[a] in body must be of type string: \"integer\""));
   EXPECT_TRUE(has("spec.list: Too many: 3: must have at most 2 items"));
-  EXPECT_TRUE(has("spec.port: Invalid value: \"boolean\": spec.port in body must be of type integer,string: \"boolean\""));
+  EXPECT_TRUE(
+      has("spec.port: Invalid value: \"boolean\": spec.port in body must be of type integer,string: \"boolean\""));
   EXPECT_TRUE(has("spec.fifo: Invalid value: \"string\": spec.fifo in body must be of type boolean: \"string\""));
   EXPECT_EQ(r.errors[0].reason.empty(), false);
 }
@@ -81,7 +88,8 @@ TEST(SchemaValidation, RequiredAndMinLength) {
   Json empty = J(R"J({"spec":{"queueName":""}})J");
   r = run(*s, empty);
   ASSERT_FALSE(r.errors.empty());
-  EXPECT_EQ(r.errors[0].text(), "spec.queueName: Invalid value: \"\": spec.queueName in body should be at least 1 chars long");
+  EXPECT_EQ(r.errors[0].text(),
+            "spec.queueName: Invalid value: \"\": spec.queueName in body should be at least 1 chars long");
 }
 
 TEST(SchemaValidation, TransitionRulesRunOnUpdateOnly) {
@@ -121,18 +129,22 @@ TEST(SchemaCompile, RefusesWhatItCannotHonour) {
   ASSERT_FALSE(ref.ok());
   EXPECT_TRUE(ref.error().unsupported);
   auto cel = compile_schema(J(R"J({"type":"object","properties":{"l":{"type":"array","items":{"type":"string"}}},
-      "x-kubernetes-validations":[{"rule":"self.l.all(x, x != '')"}]})J"), "s");
+      "x-kubernetes-validations":[{"rule":"self.l.all(x, x != '')"}]})J"),
+                            "s");
   ASSERT_FALSE(cel.ok());
   EXPECT_TRUE(cel.error().unsupported);
   EXPECT_NE(cel.error().error.message.find("not supported by the Sluice test API server"), std::string::npos);
-  auto msg_expr = compile_schema(J(R"J({"type":"object","x-kubernetes-validations":[{"rule":"true","messageExpression":"'x'"}]})J"), "s");
+  auto msg_expr = compile_schema(
+      J(R"J({"type":"object","x-kubernetes-validations":[{"rule":"true","messageExpression":"'x'"}]})J"), "s");
   ASSERT_FALSE(msg_expr.ok());
   EXPECT_TRUE(msg_expr.error().unsupported);
   auto undefined = compile_schema(J(R"J({"type":"object","properties":{"a":{"type":"string"}},
-      "x-kubernetes-validations":[{"rule":"self.b == 'x'"}]})J"), "s");
+      "x-kubernetes-validations":[{"rule":"self.b == 'x'"}]})J"),
+                                  "s");
   ASSERT_FALSE(undefined.ok());
   EXPECT_NE(undefined.error().error.message.find("undefined field 'b'"), std::string::npos);
-  auto bad_default = compile_schema(J(R"J({"type":"object","properties":{"n":{"type":"integer","maximum":5,"default":9}}})J"), "s");
+  auto bad_default =
+      compile_schema(J(R"J({"type":"object","properties":{"n":{"type":"integer","maximum":5,"default":9}}})J"), "s");
   ASSERT_FALSE(bad_default.ok());
   EXPECT_FALSE(bad_default.error().unsupported);
 }
@@ -179,10 +191,12 @@ TEST(CrdRegistration, DefaultAgeColumnAndRefusals) {
   auto m = crd_resource_types(misnamed);
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.error().code, 422);
-  auto badpath = crd_resource_types(crd(R"J({"additionalPrinterColumns":[{"name":"X","type":"string","jsonPath":".a[1:2]"}]})J"));
+  auto badpath =
+      crd_resource_types(crd(R"J({"additionalPrinterColumns":[{"name":"X","type":"string","jsonPath":".a[1:2]"}]})J"));
   ASSERT_FALSE(badpath.ok());
   EXPECT_EQ(badpath.error().code, 400);
-  auto scale = crd_resource_types(crd(R"J({"subresources":{"scale":{"specReplicasPath":".status.x","statusReplicasPath":".status.r"}}})J"));
+  auto scale = crd_resource_types(
+      crd(R"J({"subresources":{"scale":{"specReplicasPath":".status.x","statusReplicasPath":".status.r"}}})J"));
   ASSERT_FALSE(scale.ok());
   EXPECT_EQ(scale.error().code, 422);
 }

@@ -28,7 +28,8 @@ TEST(HumanDuration, MatchesApimachinery) {
 }
 
 TEST(JsonPath, SubsetAndRefusals) {
-  Json obj = Json::parse(R"({"status":{"conditions":[{"type":"Synced","status":"False"},{"type":"Ready","status":"True"}]},
+  Json obj =
+      Json::parse(R"({"status":{"conditions":[{"type":"Synced","status":"False"},{"type":"Ready","status":"True"}]},
                              "metadata":{"labels":{"app.kubernetes.io/name":"x"}},"spec":{"l":[1,2,3]}})");
   auto ready = JsonPath::parse(R"(.status.conditions[?(@.type=="Ready")].status)");
   ASSERT_TRUE(ready.ok());
@@ -84,7 +85,8 @@ TEST(Table, CrdColumnsAndPartialObjectMetadata) {
   missing.erase("status");
   EXPECT_TRUE(table_cells(queue_type(), missing, created)[1].is_null());
   EXPECT_FALSE(make_table(queue_type(), {q}, "1", "None", created)["rows"][0].contains("object"));
-  EXPECT_EQ(make_table(queue_type(), {q}, "1", "Object", created)["rows"][0]["object"]["spec"]["visibilityTimeout"], 60);
+  EXPECT_EQ(make_table(queue_type(), {q}, "1", "Object", created)["rows"][0]["object"]["spec"]["visibilityTimeout"],
+            60);
 }
 
 TEST(Table, BuiltinDeploymentColumns) {
