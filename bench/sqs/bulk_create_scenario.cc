@@ -79,12 +79,7 @@ Listing list_all(BlockingClient& client, uint64_t expected) {
 nlohmann::json run_bulk_create(const Options& o) {
   nlohmann::json out = {{"scenario", "bulk-create"}};
   auto mix = parse_create_mix(o.mix);
-  if (!mix) {
-    out["status"] = "error";
-    out["errors"] = 1;
-    out["error_samples"] = {{{"count", 1}, {"error", "bad --mix " + o.mix}}};
-    return out;
-  }
+  if (!mix) return bad_mix_result("bulk-create", o.mix);
   uint64_t queues = o.queues == 0 ? 10000 : o.queues;
   BlockingClient setup(o.host, o.port);
   asio::io_context io;

@@ -33,6 +33,13 @@ std::optional<CreateMix> parse_create_mix(const std::string& text) {
   return mix;
 }
 
+nlohmann::json bad_mix_result(const std::string& scenario, const std::string& text) {
+  return {{"scenario", scenario},
+          {"status", "error"},
+          {"errors", 1},
+          {"error_samples", {{{"count", 1}, {"error", "bad --mix " + text}}}}};
+}
+
 namespace {
 
 int64_t ticks(Clock::time_point t) { return t.time_since_epoch().count(); }

@@ -31,6 +31,8 @@ struct CreateMix {
 // "create", "create,attributes", "create,tags", "create,attributes,tags"; nullopt
 // for anything else.
 std::optional<CreateMix> parse_create_mix(const std::string& text);
+// The result of a scenario refused for a --mix that parse_create_mix() does not take.
+nlohmann::json bad_mix_result(const std::string& scenario, const std::string& text);
 
 class CreateWorker;
 

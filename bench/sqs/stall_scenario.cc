@@ -131,12 +131,7 @@ struct Window {
 nlohmann::json run_stall(const Options& o) {
   nlohmann::json out = {{"scenario", "stall"}};
   auto mix = parse_create_mix(o.mix);
-  if (!mix) {
-    out["status"] = "error";
-    out["errors"] = 1;
-    out["error_samples"] = {{{"count", 1}, {"error", "bad --mix " + o.mix}}};
-    return out;
-  }
+  if (!mix) return bad_mix_result("stall", o.mix);
   BlockingClient setup(o.host, o.port);
   // The send scenario's queue name, so that the SendMessage bytes are the same.
   std::string queue = o.queue.empty() ? "bench-send" : o.queue;

@@ -50,21 +50,6 @@ const char* content_type_of(PatchType t) {
 
 }  // namespace
 
-std::string url_encode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(char(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 std::string ResourceType::collection_path(const std::string& ns) const {
   if (!namespaced || ns.empty()) return api_prefix() + "/" + plural;
   return api_prefix() + "/namespaces/" + ns + "/" + plural;

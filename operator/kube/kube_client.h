@@ -12,6 +12,7 @@
 #include <string>
 
 #include "operator/kube/kube_config.h"
+#include "runtime/common/text.h"
 
 namespace sluice::kube {
 
@@ -82,6 +83,6 @@ class KubeClient {
   std::atomic<uint64_t> requests_{0};
 };
 
-std::string url_encode(const std::string& s);
+using sluice::url_encode;  // runtime/common/text.h
 
 }  // namespace sluice::kube

@@ -21,6 +21,9 @@ bool is_valid_message_text(std::string_view s);
 // no overlongs, no surrogates, nothing above U+10FFFF), or 0 if there is none.
 size_t utf8_sequence_length(std::string_view s, size_t i);
 
+// Percent-encodes everything but RFC 3986's unreserved characters (for query strings).
+std::string url_encode(std::string_view s);
+
 bool starts_with_ignore_case(std::string_view s, std::string_view prefix);
 bool ends_with(std::string_view s, std::string_view suffix);
 

@@ -3,25 +3,11 @@
 #include <memory>
 #include <optional>
 
+#include "runtime/common/text.h"
 #include "sidecar/protocol/query_codec.h"
 
 namespace sluice::aws::testing {
 namespace {
-
-std::string url_encode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(char(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
 
 std::string xml_text(const std::string& xml, const std::string& tag) {
   auto open = xml.find("<" + tag + ">");
