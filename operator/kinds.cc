@@ -5,11 +5,13 @@
 #include "operator/autoscaler/spec.h"
 #include "operator/queue/queue_trigger.h"
 #include "runtime/queue/spec.h"
+#include "runtime/topic/spec.h"
 
 namespace sluice::operator_kinds {
 
 std::span<const resource::KindDef* const> hosted_kinds() {
-  static const std::array<const resource::KindDef*, 1> kKinds = {&queue::queue_kind()};
+  static const std::array<const resource::KindDef*, 3> kKinds = {&queue::queue_kind(), &topic::topic_kind(),
+                                                                 &topic::subscription_kind()};
   return kKinds;
 }
 

@@ -3,7 +3,7 @@
 // resource kinds it serves and its metrics. sidecar/modules.cc lists them; the
 // sidecar recovers each, the AWS endpoint routes to their services, the admin
 // API and the manifest loader to their kinds, and /metrics scrapes their
-// collectors. Adding SNS is a folder beside sidecar/sqs/ and one row there.
+// collectors. Each engine is a folder beside sidecar/sqs/ and one row there.
 
 #include <memory>
 #include <span>
@@ -13,6 +13,7 @@
 
 #include "runtime/common/clock.h"
 #include "runtime/common/error.h"
+#include "runtime/common/http_client.h"
 #include "runtime/common/resource_binding.h"
 #include "runtime/common/scheduler.h"
 #include "runtime/storage/store.h"
@@ -32,6 +33,8 @@ struct ModuleContext {
   Clock& clock;
   Scheduler& scheduler;
   const SidecarOptions& options;
+  // Outbound HTTP/S (SNS's HTTP/S subscriptions); null when the sidecar has none (tests).
+  HttpClient* http = nullptr;
 };
 
 class Module {

@@ -4,13 +4,19 @@
 #include <array>
 
 #include "sidecar/module.h"
+#include "sidecar/sns/sns_module.h"
 #include "sidecar/sqs/sqs_module.h"
 
 namespace sluice {
 
 std::vector<std::unique_ptr<Module>> make_modules(const ModuleContext& context) {
   std::vector<std::unique_ptr<Module>> modules;
-  modules.push_back(std::make_unique<sqs::SqsModule>(context));
+  auto sqs = std::make_unique<sqs::SqsModule>(context);
+  // SNS delivers into SQS's queues in process; the sidecar destroys modules in
+  // reverse order, so the queues outlive the topics.
+  auto sns = std::make_unique<sns::SnsModule>(context, &sqs->queues());
+  modules.push_back(std::move(sqs));
+  modules.push_back(std::move(sns));
   return modules;
 }
 

@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -18,6 +19,7 @@
 #include "sidecar/metrics/store_metrics.h"
 #include "sidecar/module.h"
 #include "sidecar/server/asio_scheduler.h"
+#include "sidecar/server/http_client.h"
 #include "sidecar/server/http_server.h"
 #include "sidecar/server/io_loops.h"
 
@@ -33,6 +35,19 @@ server::HttpServerOptions server_options(const SidecarOptions& o, uint16_t port,
   return s;
 }
 
+// "SQS, query and JSON": the service and the wire protocols its model speaks.
+std::string describe(const aws::Service& service) {
+  const auto& model = service.model();
+  std::string name = model.service();
+  for (char& c : name) c = char(std::toupper(static_cast<unsigned char>(c)));
+  std::vector<std::string> protocols;
+  if (model.speaks(protocol::Protocol::query)) protocols.push_back("query");
+  if (model.speaks(protocol::Protocol::json)) protocols.push_back("JSON");
+  std::string out = name + ",";
+  for (size_t i = 0; i < protocols.size(); ++i) out += (i == 0 ? " " : " and ") + protocols[i];
+  return out;
+}
+
 }  // namespace
 
 struct Sidecar::Parts {
@@ -43,6 +58,8 @@ struct Sidecar::Parts {
   server::AsioScheduler scheduler{io, clock};
   std::unique_ptr<storage::RocksStore> store;
   storage::MemoryStore memory;
+  // Outbound HTTP/S for the engines (SNS's HTTP/S subscriptions), on the main loop.
+  std::unique_ptr<server::AsioHttpClient> http;
   std::vector<std::unique_ptr<Module>> modules;
   metrics::Metrics metrics;
   std::unique_ptr<aws::Endpoint> endpoint;
@@ -84,7 +101,8 @@ int Sidecar::start() {
     std::cerr << "sluice-sidecar: cannot open data directory " << options_.data_dir << ": " << error << "\n";
     return 1;
   }
-  p.modules = make_modules(ModuleContext{*p.store, p.memory, p.clock, p.scheduler, options_});
+  p.http = std::make_unique<server::AsioHttpClient>(p.io);
+  p.modules = make_modules(ModuleContext{*p.store, p.memory, p.clock, p.scheduler, options_, p.http.get()});
   auto t0 = std::chrono::steady_clock::now();
   std::vector<std::string> recovered;
   for (auto& m : p.modules) {
@@ -105,7 +123,7 @@ int Sidecar::start() {
   for (auto& m : p.modules) {
     for (auto* s : m->services()) services.push_back(s);
     for (const auto& c : m->collectors()) p.metrics.add_collectable(c);
-    names += (names.empty() ? "" : ", ") + std::string(m->name());
+    for (const auto* s : m->services()) names += (names.empty() ? "" : "; ") + describe(*s);
   }
   p.metrics.add_collectable(metrics::make_store_collector(*p.store));
   p.endpoint =
@@ -195,11 +213,14 @@ void Sidecar::shutdown() {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   p.admin_server->stop_accepting();
+  p.http->stop();  // deliveries still in flight are answered "client stopped"
   p.scheduler.cancel_all();
   p.loops.stop();
   p.loops.join();
   started_ = false;
-  p.modules.clear();
+  // In reverse: a module may deliver into one made before it (SNS into SQS's queues).
+  while (!p.modules.empty()) p.modules.pop_back();
+  p.http.reset();
   p.store->flush();
   p.store.reset();
   std::cout << "sluice-sidecar: stopped\n";

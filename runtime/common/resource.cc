@@ -83,7 +83,7 @@ void check(const Field& f, const json& v, const std::string& path, std::string_v
     }
     case Type::object:
       if (!v.is_object()) return err("must be a mapping");
-      check_members(f.fields, v, path, name, errors);
+      if (!f.free_form) check_members(f.fields, v, path, name, errors);
       break;
     case Type::list:
       if (!v.is_array()) return err("must be a list");

@@ -52,6 +52,7 @@ struct Field {
   bool immutable = false;          // may not change once set (CEL self == oldSelf)
   bool exclusive_minimum = false;  // numbers: min itself is out of range
   std::vector<Field> fields;       // objects: their members
+  bool free_form = false;          // objects: any members (a JSON document such as a policy), kept as given
   std::vector<Field> items;        // lists: one element, their items; maps: one element, their values
   std::vector<Rule> rules;         // objects: rules between their members
 };

@@ -887,4 +887,34 @@ Result<QueueService::Recovered> QueueService::recover() {
   return out;
 }
 
+std::optional<QueueTargetInfo> QueueService::describe_queue(std::string_view arn) const {
+  auto q = find_by_arn(arn);
+  if (!q) return std::nullopt;
+  return QueueTargetInfo{q->fifo()};
+}
+
+void QueueService::deliver(std::string_view arn, std::vector<QueueDelivery> messages,
+                           std::function<void(std::vector<sluice::Status<Error>>)> done) {
+  auto q = find_by_arn(arn);
+  if (!q) return done(std::vector<sluice::Status<Error>>(messages.size(), no_such_queue("Endpoint")));
+  std::vector<SendEntry> entries;
+  entries.reserve(messages.size());
+  for (auto& m : messages) {
+    SendEntry e;
+    e.body = std::move(m.body);
+    for (auto& [name, a] : m.attributes) e.attributes[name] = MessageAttributeValue{a.data_type, std::move(a.value)};
+    if (!m.group_id.empty()) e.group_id = std::move(m.group_id);
+    e.deduplication_id = std::move(m.deduplication_id);
+    if (!m.trace_header.empty()) e.system_attributes["AWSTraceHeader"] = {"String", std::move(m.trace_header)};
+    e.sender_id = "AIDAIT2UOQQY3AUEKVGXU";  // what SQS reports as SenderId for SNS deliveries
+    entries.push_back(std::move(e));
+  }
+  q->send(std::move(entries), [done = std::move(done)](std::vector<Result<SendOutcome>> results) {
+    std::vector<sluice::Status<Error>> out;
+    out.reserve(results.size());
+    for (auto& r : results) out.push_back(r.ok() ? sluice::Status<Error>() : sluice::Status<Error>(Failure{r.error()}));
+    done(std::move(out));
+  });
+}
+
 }  // namespace sluice::queue

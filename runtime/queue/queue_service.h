@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "runtime/common/clock.h"
+#include "runtime/common/queue_targets.h"
 #include "runtime/common/scheduler.h"
 #include "runtime/common/sequencer.h"
 #include "runtime/queue/attributes.h"
@@ -71,7 +72,7 @@ struct MoveTaskInfo {
 
 using QueueCallback = std::function<void(Result<QueuePtr>)>;
 
-class QueueService final : public QueueHost {
+class QueueService final : public QueueHost, public QueueTargets {
  public:
   QueueService(QueueServiceOptions options, storage::Store& durable, storage::Store& memory, Clock& clock,
                Scheduler& scheduler);
@@ -127,6 +128,11 @@ class QueueService final : public QueueHost {
 
   // Answers every waiting long poll of every queue, empty (at shutdown).
   void release_waiters();
+
+  // QueueTargets: other engines (SNS fan-out) deliver into queues in-process.
+  std::optional<QueueTargetInfo> describe_queue(std::string_view arn) const override;
+  void deliver(std::string_view arn, std::vector<QueueDelivery> messages,
+               std::function<void(std::vector<sluice::Status<Error>>)> done) override;
 
   // QueueHost
   void redrive(const QueuePtr& from, const QueuePtr& dlq, std::vector<TransferredMessage> messages) override;

@@ -12,10 +12,14 @@
 namespace sluice::storage {
 
 enum class Tag : char {
-  queue = 'Q',         // a queue: attributes, tags, uid
-  message_meta = 'M',  // one message's small state (visibility, receive count)
-  message_blob = 'B',  // one message's body and attributes
-  dedup = 'D',         // a FIFO deduplication entry
+  queue = 'Q',                // a queue: attributes, tags, uid
+  message_meta = 'M',         // one message's small state (visibility, receive count)
+  message_blob = 'B',         // one message's body and attributes
+  dedup = 'D',                // a FIFO deduplication entry
+  topic = 'T',                // a topic: attributes, tags, uid
+  subscription = 'S',         // a subscription: protocol, endpoint, state, attributes
+  subscription_cursor = 'C',  // how far a subscription has delivered
+  topic_message = 'N',        // a message published to a topic
 };
 
 struct TagInfo {
@@ -28,6 +32,10 @@ inline constexpr std::array kTags = {
     TagInfo{Tag::message_meta, "message_meta"},
     TagInfo{Tag::message_blob, "message_blob"},
     TagInfo{Tag::dedup, "dedup"},
+    TagInfo{Tag::topic, "topic"},
+    TagInfo{Tag::subscription, "subscription"},
+    TagInfo{Tag::subscription_cursor, "subscription_cursor"},
+    TagInfo{Tag::topic_message, "topic_message"},
 };
 
 // A key (or key prefix) that starts with `tag`.

@@ -116,6 +116,13 @@ void Endpoint::serve(const server::HttpRequest& req, const server::Responder& re
                                                "body (query protocol)."));
       if (auto e = protocol::parse_form(req.body, params)) return reject(nullptr, *e);
     }
+    // A plain GET of a file a service serves (SNS's signing certificate), not an API call.
+    if (req.method == "GET" && !params.contains("Action"))
+      for (Service* s : services_)
+        if (auto r = s->serve_path(req)) {
+          r->headers.emplace_back("x-amzn-RequestId", ctx.request_id);
+          return respond(std::move(*r));
+        }
   }
 
   std::optional<CredentialScope> scope = scope_from_authorization(req.header("authorization"));

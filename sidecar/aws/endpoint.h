@@ -7,6 +7,8 @@
 //   3. decodes the input into the model's tree and checks it;
 //   4. sets who is calling: account from the access key, region from the scope;
 //   5. hands a Call to the service.
+// A GET without an Action is offered to each service's serve_path() first (SNS
+// serves its signing certificate so), before it is refused as MissingAction.
 // Errors of the framework itself (no such service or operation, a malformed
 // body, a missing Action, a wrong Version) are answered here, in the protocol
 // the request came in; everything a service refuses goes through its own error

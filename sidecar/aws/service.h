@@ -6,6 +6,7 @@
 // service never sees the protocol. A service is added as a folder beside
 // sidecar/sqs/ and one row in sidecar/modules.cc (docs/adding-an-engine.md).
 
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -34,6 +35,12 @@ class Service {
   virtual void complete_from_path(std::string_view path, const RequestContext& context, const protocol::Operation& op,
                                   nlohmann::json& input) const {
     (void)path, (void)context, (void)op, (void)input;
+  }
+  // A plain GET without an Action, by path (SNS: the signing certificate at the
+  // messages' SigningCertURL). nullopt: not this service's; the endpoint goes on.
+  virtual std::optional<server::HttpResponse> serve_path(const server::HttpRequest& request) const {
+    (void)request;
+    return std::nullopt;
   }
 };
 

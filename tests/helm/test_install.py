@@ -233,7 +233,7 @@ class InstallTest(unittest.TestCase):
         self.assertIn(ENDPOINT, out, "NOTES.txt prints the AWS endpoint")
         self.assertIn("aws --endpoint-url " + ENDPOINT + " sqs send-message", out)
         self.assertIn("kubectl apply -f -", out)
-        for crd in ("queues.sluice.io", "workerautoscalers.sluice.io"):
+        for crd in ("queues.sluice.io", "topics.sluice.io", "subscriptions.sluice.io", "workerautoscalers.sluice.io"):
             self.kubectl("get", "crd", crd)
         docs = self.manifest()
 
@@ -263,6 +263,8 @@ class InstallTest(unittest.TestCase):
         # -- examples/: Queues Ready and served through the advertised endpoint -------------------
         self.kubectl("apply", "-f", chart.EXAMPLES)
         self.wait_ready("queue", ["orders", "orders-dlq", "ledger.fifo", "resize-jobs"])
+        self.wait_ready("topic", ["order-events"])
+        self.wait_ready("subscription", ["order-audit", "premium-orders", "us-fulfilment"])
         orders = self.get("queue", "orders", "-n", "shop")["status"]
         self.assertEqual(orders["placement"], {"runtime": "sluice-runtime-0", "endpoint": ENDPOINT})
         self.assertTrue(orders["queueUrl"].startswith(ENDPOINT + "/"), orders["queueUrl"])
@@ -366,6 +368,8 @@ class InstallTest(unittest.TestCase):
 
         # -- deleting Queues: with the runtime up the queue goes; with it gone nothing is stuck ----
         self.kubectl("delete", "workerautoscalers", "--all", "-n", "shop", "--timeout=20s")
+        self.kubectl("delete", "subscriptions,topics", "--all", "-n", "shop", "--timeout=20s")
+        self.assertEqual(http("http://127.0.0.1:4567/v1/namespaces/shop/topics/order-events"), 404)
         self.kubectl("delete", "queue", "orders", "-n", "shop", "--timeout=20s")
         self.assertEqual(http("http://127.0.0.1:4567/v1/namespaces/shop/queues/orders"), 404)
         runtime0.stop()

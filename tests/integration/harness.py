@@ -280,9 +280,9 @@ def _kill_leftovers():
 
 # -- AWS clients ------------------------------------------------------------------
 
-def boto3_client(endpoint, **config):
-    """An SQS client with test credentials, no retries and no client-side validation,
-    so every request reaches the server and every error is the server's."""
+def boto3_client(endpoint, service="sqs", **config):
+    """An SQS (or `service`) client with test credentials, no retries and no client-side
+    validation, so every request reaches the server and every error is the server's."""
     import boto3
     from botocore.config import Config
 
@@ -291,7 +291,7 @@ def boto3_client(endpoint, **config):
     cfg = dict(retries={"max_attempts": 0}, parameter_validation=False,
                connect_timeout=5, read_timeout=30)
     cfg.update(config)
-    return session.client("sqs", endpoint_url=endpoint, config=Config(**cfg))
+    return session.client(service, endpoint_url=endpoint, config=Config(**cfg))
 
 
 def client_env(extra=None):

@@ -47,14 +47,23 @@ class QuickStartTest(unittest.TestCase):
             time.sleep(0.2)
 
         printed = output()
-        self.assertIn("loaded 4 resources from examples/", printed)
+        self.assertIn("loaded 11 resources from examples/", printed)
         self.assertIn("Queue shop/resize-jobs -> ", printed)
+        self.assertIn("Topic shop/order-events -> arn:aws:sns:us-east-1:000000000000:order-events", printed)
+        self.assertIn("Subscription shop/premium-orders -> arn:aws:sns:", printed)
         self.assertIn("WorkerAutoscaler shop/resize-workers: skipped", printed)
         sqs = harness.boto3_client(f"http://127.0.0.1:{port}")
         url = sqs.get_queue_url(QueueName="Resize_Jobs")["QueueUrl"]
         sqs.send_message(QueueUrl=url, MessageBody="first job")
         got = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]
         self.assertEqual([m["Body"] for m in got], ["first job"])
+        # The example's fan-out: a premium order published once reaches the premium queue.
+        sns = harness.boto3_client(f"http://127.0.0.1:{port}", service="sns")
+        sns.publish(TopicArn="arn:aws:sns:us-east-1:000000000000:order-events", Message='{"id": 1, "region": "EU"}',
+                    MessageAttributes={"orderType": {"DataType": "String", "StringValue": "premium"}})
+        premium = sqs.get_queue_url(QueueName="premium-orders")["QueueUrl"]
+        got = sqs.receive_message(QueueUrl=premium, WaitTimeSeconds=5)["Messages"]
+        self.assertEqual([m["Body"] for m in got], ['{"id": 1, "region": "EU"}'])
 
         proc.send_signal(signal.SIGTERM)
         self.assertEqual(proc.wait(timeout=30), 0, output())

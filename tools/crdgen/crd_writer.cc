@@ -65,7 +65,8 @@ ojson schema(const Field& f) {
         properties[m.name] = schema(m);
       }
       if (!required.empty()) s["required"] = required;
-      s["properties"] = properties;
+      if (f.free_form) s["x-kubernetes-preserve-unknown-fields"] = true;
+      else s["properties"] = properties;
       break;
     }
     case Type::boolean:

@@ -138,5 +138,49 @@ TEST_F(EndpointTest, QueryRequestsMayAskForJson) {
   EXPECT_EQ(e.body["Error"]["Code"], "NoSuchToy");
 }
 
+// The toy service, plus one file it serves by path (as SNS serves its certificate).
+class FileServingToy final : public Service {
+ public:
+  explicit FileServingToy(Service& inner) : inner_(inner) {}
+  const protocol::ServiceModel& model() const override { return inner_.model(); }
+  bool implements(std::string_view operation) const override { return inner_.implements(operation); }
+  void run(const CallPtr& call) override { inner_.run(call); }
+  protocol::AwsError to_aws_error(const Error& error) const override { return inner_.to_aws_error(error); }
+  std::optional<server::HttpResponse> serve_path(const server::HttpRequest& request) const override {
+    if (request.path != "/toy.pem") return std::nullopt;
+    server::HttpResponse r;
+    r.content_type = "application/x-x509-ca-cert";
+    r.body = "-----BEGIN CERTIFICATE-----";
+    return r;
+  }
+
+ private:
+  Service& inner_;
+};
+
+TEST_F(EndpointTest, AServiceMayServeAPlainGetByPath) {
+  FileServingToy files(service);
+  Harness fh{{&files}, EndpointOptions{"us-east-1", "000000000000"}};
+  auto get = [&](std::string path, std::string query = "") {
+    server::HttpRequest req;
+    req.method = "GET";
+    req.path = std::move(path);
+    req.query = std::move(query);
+    return fh.raw(std::move(req));
+  };
+  auto pem = get("/toy.pem");
+  ASSERT_EQ(pem.status, 200) << pem.text;
+  EXPECT_EQ(pem.content_type, "application/x-x509-ca-cert");
+  EXPECT_EQ(pem.text, "-----BEGIN CERTIFICATE-----");
+  EXPECT_EQ(get("/other.pem").code, "MissingAction") << "a path no service serves is still a call without an Action";
+  auto call = get("/toy.pem", "Action=Ping&Name=z");
+  ASSERT_EQ(call.status, 200) << "with an Action it is an API call, whatever the path";
+  EXPECT_NE(call.text.find("hello z"), std::string::npos);
+  server::HttpRequest post;
+  post.method = "POST";
+  post.path = "/toy.pem";
+  EXPECT_EQ(fh.raw(std::move(post)).code, "MissingAction") << "only GET serves files";
+}
+
 }  // namespace
 }  // namespace sluice::aws

@@ -37,14 +37,14 @@ const std::vector<std::unique_ptr<ServiceModel>>& models() {
     std::vector<std::unique_ptr<ServiceModel>> out;
     std::string_view paths = SLUICE_MODEL_PATHS;
     while (!paths.empty()) {
-      const size_t semi = paths.find(';');
-      std::ifstream in(std::string(paths.substr(0, semi)), std::ios::binary);
+      const size_t bar = paths.find('|');
+      std::ifstream in(std::string(paths.substr(0, bar)), std::ios::binary);
       std::ostringstream text;
       text << in.rdbuf();
       auto model = ServiceModel::parse(text.str());
       check(model != nullptr, "a service model does not parse");
       if (model->speaks(sluice::protocol::Protocol::query)) out.push_back(std::move(model));
-      paths = semi == std::string_view::npos ? std::string_view() : paths.substr(semi + 1);
+      paths = bar == std::string_view::npos ? std::string_view() : paths.substr(bar + 1);
     }
     check(!out.empty(), "no query-protocol service model");
     return out;

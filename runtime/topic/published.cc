@@ -1,0 +1,38 @@
+#include "runtime/topic/published.h"
+
+#include <cstdio>
+
+namespace sluice::topic {
+
+size_t Published::bytes() const {
+  size_t n = entry.message.size() + (entry.subject ? entry.subject->size() : 0);
+  for (const auto& [name, a] : entry.attributes) n += name.size() + a.data_type.size() + a.value.size();
+  for (const auto& [protocol, m] : entry.structured) n += protocol.size() + m.size();
+  return n;
+}
+
+const std::string& Published::message_for(std::string_view protocol) const {
+  if (!entry.structured.empty())
+    if (auto it = entry.structured.find(std::string(protocol)); it != entry.structured.end()) return it->second;
+  return entry.message;
+}
+
+std::string Published::signature(int version, const std::function<std::string()>& compute) const {
+  const int i = version == 2 ? 1 : 0;
+  {
+    std::lock_guard lock(signature_mu_);
+    if (!signatures_[i].empty()) return signatures_[i];
+  }
+  std::string s = compute();  // outside the lock: signing takes a fraction of a millisecond
+  std::lock_guard lock(signature_mu_);
+  if (signatures_[i].empty()) signatures_[i] = s;
+  return signatures_[i];
+}
+
+std::string sequence_number(Seq seq) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%020llu", static_cast<unsigned long long>(seq));
+  return buf;
+}
+
+}  // namespace sluice::topic
