@@ -114,6 +114,12 @@ std::string KindDef::engine_name(const json& spec, std::string_view name) const 
   return std::string(name);
 }
 
+std::string wire_text(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  return v.dump();
+}
+
 const Field* find_field(const Fields& fields, std::string_view name) {
   for (const auto& f : fields)
     if (f.name == name) return &f;

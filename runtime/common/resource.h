@@ -118,6 +118,10 @@ std::vector<SpecError> validate(const KindDef& kind, const json& spec, std::stri
 
 const Field* find_field(const Fields& fields, std::string_view name);
 
+// The string an AWS attribute map holds for a spec value: strings as they are,
+// booleans as true/false, numbers and objects (policies) as JSON text.
+std::string wire_text(const json& value);
+
 // One message from a list of errors: "spec.a: ...; spec.b: ...".
 std::string describe(const std::vector<SpecError>& errors);
 

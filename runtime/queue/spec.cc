@@ -8,6 +8,7 @@ namespace {
 
 using resource::Field;
 using resource::json;
+using resource::wire_text;
 using Type = Field::Type;
 using Kind = AttributeDef::Kind;
 
@@ -119,13 +120,6 @@ Field attribute_field(const AttributeDef& d) {
   }
   f.immutable = d.create_only;
   return f;
-}
-
-// The attribute table's string form of a spec value.
-std::string wire_text(const json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-  return v.dump();
 }
 
 // The spec's plain attribute fields as typed attributes (for the rules between

@@ -57,6 +57,39 @@ std::string resource_key(const std::string& region, const std::string& account, 
   return region + '\0' + account + '\0' + name;
 }
 
+// The values of an ARN-keyed map.
+template <class Map>
+std::vector<typename Map::mapped_type> values_of(const Map& map) {
+  std::vector<typename Map::mapped_type> out;
+  out.reserve(map.size());
+  for (const auto& [arn, v] : map) out.push_back(v);
+  return out;
+}
+
+// One page of an ARN-keyed map: the entries under `prefix` (a region and
+// account) after `token` (the last ARN of the page before), and the next token.
+template <class Map>
+Result<std::pair<std::vector<typename Map::mapped_type>, std::string>, Error> page_of(const Map& map,
+                                                                                      const std::string& prefix,
+                                                                                      const std::string& token) {
+  if (!token.empty() && token.rfind(prefix, 0) != 0) return invalid("NextToken", token, "Invalid token");
+  std::vector<typename Map::mapped_type> items;
+  std::string next;
+  auto it = token.empty() ? map.lower_bound(prefix) : map.upper_bound(token);
+  for (; it != map.end() && it->first.rfind(prefix, 0) == 0; ++it) {
+    if (items.size() == size_t(limits::kListPageSize)) {
+      next = std::prev(it)->first;
+      break;
+    }
+    items.push_back(it->second);
+  }
+  return std::make_pair(std::move(items), std::move(next));
+}
+
+std::string account_prefix(const std::string& region, const std::string& account) {
+  return "arn:aws:sns:" + region + ":" + account + ":";
+}
+
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
   return s;
@@ -220,10 +253,7 @@ TopicPtr TopicService::find(std::string_view arn) const {
 
 std::vector<TopicPtr> TopicService::all() const {
   std::shared_lock lock(mu_);
-  std::vector<TopicPtr> out;
-  out.reserve(topics_.size());
-  for (const auto& [arn, t] : topics_) out.push_back(t);
-  return out;
+  return values_of(topics_);
 }
 
 size_t TopicService::size() const {
@@ -233,19 +263,10 @@ size_t TopicService::size() const {
 
 Result<Page<TopicPtr>, Error> TopicService::list_topics(const std::string& region, const std::string& account,
                                                         const std::string& next_token) const {
-  const std::string prefix = "arn:aws:sns:" + region + ":" + account + ":";
-  if (!next_token.empty() && next_token.rfind(prefix, 0) != 0) return invalid("NextToken", next_token, "Invalid token");
-  Page<TopicPtr> page;
   std::shared_lock lock(mu_);
-  auto it = next_token.empty() ? topics_.lower_bound(prefix) : topics_.upper_bound(next_token);
-  for (; it != topics_.end() && it->first.rfind(prefix, 0) == 0; ++it) {
-    if (page.items.size() == size_t(limits::kListPageSize)) {
-      page.next_token = page.items.back()->arn();
-      break;
-    }
-    page.items.push_back(it->second);
-  }
-  return page;
+  auto page = page_of(topics_, account_prefix(region, account), next_token);
+  if (!page) return Failure<Error>{page.error()};
+  return Page<TopicPtr>{std::move(page->first), std::move(page->second)};
 }
 
 void TopicService::create_topic(const TopicKey& key, const StringPairs& attributes, const StringPairs& tags,
@@ -741,10 +762,7 @@ SubscriptionPtr TopicService::find_resource(const std::string& region, const std
 
 std::vector<SubscriptionPtr> TopicService::all_subscriptions() const {
   std::shared_lock lock(mu_);
-  std::vector<SubscriptionPtr> out;
-  out.reserve(subscriptions_.size());
-  for (const auto& [arn, s] : subscriptions_) out.push_back(s);
-  return out;
+  return values_of(subscriptions_);
 }
 
 SubscriptionPtr TopicService::find_subscription_locked(std::string_view arn) const {
@@ -785,26 +803,13 @@ std::optional<SubscriptionView> TopicService::subscription(std::string_view arn)
 Result<Page<SubscriptionView>, Error> TopicService::list_subscriptions(const std::string& region,
                                                                        const std::string& account,
                                                                        const std::string& next_token) const {
-  const std::string prefix = "arn:aws:sns:" + region + ":" + account + ":";
-  if (!next_token.empty() && next_token.rfind(prefix, 0) != 0) return invalid("NextToken", next_token, "Invalid token");
-  std::vector<SubscriptionPtr> subs;
-  {
-    std::shared_lock lock(mu_);
-    auto it = next_token.empty() ? subscriptions_.lower_bound(prefix) : subscriptions_.upper_bound(next_token);
-    for (; it != subscriptions_.end() && it->first.rfind(prefix, 0) == 0; ++it) {
-      subs.push_back(it->second);
-      if (subs.size() > size_t(limits::kListPageSize)) break;
-    }
-  }
-  Page<SubscriptionView> page;
-  for (const auto& s : subs) {
-    if (page.items.size() == size_t(limits::kListPageSize)) {
-      page.next_token = page.items.back().subscription->arn();
-      break;
-    }
-    page.items.push_back(view(s));
-  }
-  return page;
+  std::shared_lock lock(mu_);
+  auto page = page_of(subscriptions_, account_prefix(region, account), next_token);
+  lock.unlock();
+  if (!page) return Failure<Error>{page.error()};
+  Page<SubscriptionView> out{{}, std::move(page->second)};
+  for (const auto& s : page->first) out.items.push_back(view(s));
+  return out;
 }
 
 Result<Page<SubscriptionView>, Error> TopicService::list_subscriptions_by_topic(const TopicPtr& topic,

@@ -1,4 +1,5 @@
 #include "sidecar/sns/error_map.h"
+#include "sidecar/aws/field_pattern.h"
 
 #include <array>
 #include <cctype>
@@ -77,15 +78,9 @@ constexpr std::array kRows = {
     Row{errc::storage_failure, "*", "InternalErrorException", Form::as_is},
 };
 
-bool matches(std::string_view pattern, std::string_view field) {
-  if (pattern == "*") return true;
-  if (!pattern.empty() && pattern.back() == '.') return field.substr(0, pattern.size()) == pattern;
-  return pattern == field;
-}
-
 const Row* find_row(const Error& error) {
   for (const auto& row : kRows)
-    if (row.code == error.code && matches(row.field, error.field)) return &row;
+    if (row.code == error.code && aws::field_matches(row.field, error.field)) return &row;
   return nullptr;
 }
 

@@ -1,4 +1,5 @@
 #include "sidecar/sqs/error_map.h"
+#include "sidecar/aws/field_pattern.h"
 
 #include <array>
 
@@ -50,17 +51,11 @@ constexpr std::array kRows = {
     Row{errc::storage_failure, "*", "InternalFailure"},
 };
 
-bool matches(std::string_view pattern, std::string_view field) {
-  if (pattern == "*") return true;
-  if (!pattern.empty() && pattern.back() == '.') return field.substr(0, pattern.size()) == pattern;
-  return pattern == field;
-}
-
 }  // namespace
 
 std::string_view error_shape(const Error& error) {
   for (const auto& row : kRows)
-    if (row.code == error.code && matches(row.field, error.field)) return row.shape;
+    if (row.code == error.code && aws::field_matches(row.field, error.field)) return row.shape;
   return "InternalFailure";
 }
 
