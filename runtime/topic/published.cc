@@ -4,10 +4,10 @@
 
 namespace sluice::topic {
 
-size_t Published::bytes() const {
-  size_t n = entry.message.size() + (entry.subject ? entry.subject->size() : 0);
-  for (const auto& [name, a] : entry.attributes) n += name.size() + a.data_type.size() + a.value.size();
-  for (const auto& [protocol, m] : entry.structured) n += protocol.size() + m.size();
+size_t entry_bytes(const PublishEntry& e) {
+  size_t n = e.message.size() + (e.subject ? e.subject->size() : 0);
+  for (const auto& [name, a] : e.attributes) n += name.size() + a.data_type.size() + a.value.size();
+  for (const auto& [protocol, m] : e.structured) n += protocol.size() + m.size();
   return n;
 }
 

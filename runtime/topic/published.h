@@ -29,6 +29,10 @@ struct PublishEntry {
   std::string trace_header;      // X-Amzn-Trace-Id, passed on to SQS as AWSTraceHeader
 };
 
+// What a message counts toward the 256 KiB limit: its text, subject, per-protocol
+// messages and every attribute's name, type and value.
+size_t entry_bytes(const PublishEntry& entry);
+
 struct PublishOutcome {
   std::string message_id;
   std::string sequence_number;  // FIFO topics
@@ -39,7 +43,7 @@ struct Published {
   std::string message_id;
   TimeMs timestamp_ms = 0;
   PublishEntry entry;  // deduplication_id resolved (content-based: the body's SHA-256)
-  size_t bytes() const;
+  size_t bytes() const { return entry_bytes(entry); }
 
   // The message as a subscription of `protocol` gets it (MessageStructure=json).
   const std::string& message_for(std::string_view protocol) const;

@@ -78,7 +78,7 @@ bool valid_id(std::string_view id, size_t max) {
 }  // namespace
 
 Topic::Topic(TopicKey key, format::TopicRecord record, storage::Store& store, storage::Durability durability,
-             Clock& clock)
+             Clock& clock, size_t memory_bytes)
     : key_(std::move(key)),
       arn_(key_.arn()),
       uid_(record.uid),
@@ -86,7 +86,22 @@ Topic::Topic(TopicKey key, format::TopicRecord record, storage::Store& store, st
       store_(store),
       durability_(durability),
       clock_(clock),
-      record_(std::move(record)) {}
+      record_(std::move(record)),
+      memory_bytes_(memory_bytes) {}
+
+// Memory holds the newest messages up to the budget; a subscription behind them
+// reads the store (next()), so a long outage costs disk, not memory.
+void Topic::hold_locked(PublishedPtr message) {
+  log_bytes_ += message->bytes();
+  const Seq seq = message->seq;
+  log_.emplace(seq, std::move(message));
+  while (log_bytes_ > memory_bytes_ && log_.size() > 1) drop_oldest_locked();
+}
+
+void Topic::drop_oldest_locked() {
+  log_bytes_ -= log_.begin()->second->bytes();
+  log_.erase(log_.begin());
+}
 
 format::TopicRecord Topic::record() const {
   std::lock_guard lock(mu_);
@@ -146,9 +161,7 @@ Result<PublishEntry, Error> Topic::check(PublishEntry e) const {
     if (auto s = check_subject(*e.subject); !s) return Failure<Error>{s.error()};
   for (const auto& [name, a] : e.attributes)
     if (auto s = check_attribute(name, a); !s) return Failure<Error>{s.error()};
-  Published sized;
-  sized.entry = e;
-  if (sized.bytes() > limits::kMaxMessageBytes) return fail(errc::too_large, "Message", "Message too long");
+  if (entry_bytes(e) > limits::kMaxMessageBytes) return fail(errc::too_large, "Message", "Message too long");
   if (fifo_) {
     if (e.group_id.empty())
       return fail(errc::missing_argument, "MessageGroupId", "The MessageGroupId parameter is required for FIFO topics");
@@ -262,7 +275,7 @@ void Topic::publish(std::vector<PublishEntry> entries, PublishCallback done) {
                       bytes += fresh[k]->bytes();
                       count++;
                       self->end_ = fresh[k]->seq + 1;
-                      self->log_.emplace(fresh[k]->seq, std::move(fresh[k]));
+                      self->hold_locked(std::move(fresh[k]));
                     }
                     if (!ok)
                       for (const auto& key : dedup_keys) self->dedup_.erase(key);
@@ -363,7 +376,7 @@ void Topic::sweep(storage::WriteBatch& batch) {
     });
   }
   std::lock_guard lock(mu_);
-  while (!log_.empty() && log_.begin()->first < upto) log_.erase(log_.begin());
+  while (!log_.empty() && log_.begin()->first < upto) drop_oldest_locked();
   if (store_upto > swept_) {
     batch.del_range(format::message_key(uid_, swept_), format::message_key(uid_, store_upto));
     swept_ = store_upto;
@@ -387,7 +400,7 @@ bool Topic::recover(Seq from, Seq next_seq, uint64_t& skipped) {
       dedup_[k] = Dedup{m->timestamp_ms + limits::kDeduplicationIntervalMs, {m->message_id, sequence_number(m->seq)}};
       dedup_order_.emplace_back(m->timestamp_ms + limits::kDeduplicationIntervalMs, k);
     }
-    if (m->seq >= from) log_.emplace(m->seq, std::move(m));
+    if (m->seq >= from) hold_locked(std::move(m));
     return true;
   });
   std::lock_guard order(order_mu_);
@@ -415,6 +428,7 @@ void Topic::retire() {
     retired_ = true;
     subs.swap(subscriptions_);
     log_.clear();
+    log_bytes_ = 0;
   }
   for (auto& s : subs) s->retire();
 }

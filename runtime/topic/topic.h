@@ -53,7 +53,11 @@ using PublishCallback = std::function<void(std::vector<Result<PublishOutcome, Er
 
 class Topic : public std::enable_shared_from_this<Topic> {
  public:
-  Topic(TopicKey key, format::TopicRecord record, storage::Store& store, storage::Durability durability, Clock& clock);
+  // `memory_bytes` bounds the messages held in memory for delivery; older ones
+  // are read back from the store by the subscriptions that still need them.
+  Topic(TopicKey key, format::TopicRecord record, storage::Store& store, storage::Durability durability, Clock& clock,
+        size_t memory_bytes = kDefaultMemoryBytes);
+  static constexpr size_t kDefaultMemoryBytes = 64u << 20;
 
   const TopicKey& key() const { return key_; }
   const std::string& arn() const { return arn_; }
@@ -109,6 +113,8 @@ class Topic : public std::enable_shared_from_this<Topic> {
   };
   Result<PublishEntry, Error> check(PublishEntry entry) const;
   PublishedPtr stored_at_or_after(Seq from) const;
+  void hold_locked(PublishedPtr message);
+  void drop_oldest_locked();
   void expire_dedup_locked(TimeMs now);
 
   const TopicKey key_;
@@ -127,7 +133,9 @@ class Topic : public std::enable_shared_from_this<Topic> {
   bool retired_ = false;
   Seq next_seq_ = 1;  // guarded by order_mu_
   Seq end_ = 1;       // visible end; guarded by mu_
+  const size_t memory_bytes_;
   std::map<Seq, PublishedPtr> log_;
+  size_t log_bytes_ = 0;
   std::vector<SubscriptionPtr> subscriptions_;
   std::unordered_map<std::string, Dedup> dedup_;
   std::deque<std::pair<TimeMs, std::string>> dedup_order_;

@@ -147,7 +147,8 @@ Result<TopicService::Recovered, Error> TopicService::recover() {
   storage::WriteBatch repairs;
   std::unordered_set<uint64_t> live_topics, live_subs;
   for (auto& l : loaded) {
-    auto topic = std::make_shared<Topic>(l.key, l.record, store_, options_.durability, clock_);
+    auto topic =
+        std::make_shared<Topic>(l.key, l.record, store_, options_.durability, clock_, options_.memory_bytes_per_topic);
     live_topics.insert(topic->uid());
     std::vector<std::pair<format::SubscriptionRecord, SubscriptionSettings>> subs;
     ok = store_.scan(format::subscription_prefix(topic->uid()), [&](std::string_view key, std::string_view value) {
@@ -301,7 +302,8 @@ void TopicService::insert_topic(const TopicKey& key, format::TopicRecord record,
                                 Sequencer::Done next) {
   record.uid = fresh_uid();
   record.created_ms = clock_.now();
-  auto topic = std::make_shared<Topic>(key, record, store_, options_.durability, clock_);
+  auto topic =
+      std::make_shared<Topic>(key, record, store_, options_.durability, clock_, options_.memory_bytes_per_topic);
   uint64_t skipped = 0;
   (void)topic->recover(0, 1, skipped);  // a fresh uid: nothing to read, sets the sequence start
   storage::WriteBatch b;

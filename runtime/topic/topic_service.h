@@ -33,6 +33,8 @@ struct TopicServiceOptions {
   storage::Durability durability = storage::Durability::sync;
   // How often delivered messages are swept from the store.
   int64_t sweep_interval_ms = 10'000;
+  // Messages held in memory per topic for delivery; beyond it subscriptions read the store.
+  size_t memory_bytes_per_topic = Topic::kDefaultMemoryBytes;
 };
 
 struct SubscribeRequest {

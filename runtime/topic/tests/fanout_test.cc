@@ -273,6 +273,29 @@ TEST_F(FanoutTest, RestartResumesPendingDeliveries) {
   EXPECT_FALSE(view->pending);
 }
 
+// A subscriber down for long costs disk, not memory: what memory cannot hold is
+// read back from the store, in order.
+TEST_F(FanoutTest, ALaggingSubscriptionReadsWhatMemoryDroppedFromTheStore) {
+  options.memory_bytes_per_topic = 1024;
+  restart();
+  auto topic = create_topic("t");
+  ASSERT_TRUE(subscribe(topic, "http", "http://slow.test/").ok());
+  auto token = json::parse(http.of_type("SubscriptionConfirmation").at(0).body)["Token"].get<std::string>();
+  ASSERT_TRUE((await<Result<SubscriptionView, Error>>(scheduler, [&](auto done) {
+                topics->confirm(topic->arn(), token, false, done);
+              })).ok());
+  http.reply = [](const HttpClientRequest&) { return 0; };  // down
+  for (int i = 0; i < 200; ++i) ASSERT_TRUE(publish(topic, message("message-" + std::to_string(i))).ok());
+  EXPECT_GT(topic->end() - 200, 0u);
+  http.requests.clear();
+  http.reply = [](const HttpClientRequest&) { return 200; };
+  advance_seconds(61);  // the failed first attempts are retried by the default policy
+  std::set<std::string> got;
+  for (const auto& r : http.of_type("Notification")) got.insert(json::parse(r.body)["Message"].get<std::string>());
+  EXPECT_EQ(got.size(), 200u);
+  EXPECT_EQ(topic->subscriptions().at(0)->cursor(), topic->end());
+}
+
 TEST_F(FanoutTest, SweepRemovesWhatEverySubscriptionDelivered) {
   auto topic = create_topic("t");
   auto q = create("q");

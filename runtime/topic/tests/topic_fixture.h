@@ -79,6 +79,7 @@ class TopicFixture : public queue::testing::QueueFixture {
  protected:
   ScriptedHttp http{scheduler};
   storage::MemoryStore topic_store;
+  TopicServiceOptions options;
   std::unique_ptr<TopicService> topics = make_service();
 
   std::unique_ptr<TopicService> make_service() {
@@ -86,7 +87,7 @@ class TopicFixture : public queue::testing::QueueFixture {
     c.queues = service.get();
     c.http = &http;
     c.base_url = "http://sns.test:4566";
-    auto t = std::make_unique<TopicService>(TopicServiceOptions{}, topic_store, clock, scheduler, c);
+    auto t = std::make_unique<TopicService>(options, topic_store, clock, scheduler, c);
     auto r = t->recover();  // also starts the sweep
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return t;
