@@ -21,7 +21,10 @@ BlockingClient::BlockingClient(const std::string& host, uint16_t port)
       host_port_(host + ":" + std::to_string(port)) {}
 
 BlockingClient::Reply BlockingClient::call(std::string_view op, std::string_view json, double timeout_s) {
-  std::string bytes = sqs::request(host_port_, op, json);
+  return call_raw(sqs::request(host_port_, op, json), timeout_s);
+}
+
+BlockingClient::Reply BlockingClient::call_raw(std::string_view bytes, double timeout_s) {
   Reply reply;
   bool done = false;
   asio::steady_timer watchdog(

@@ -28,6 +28,8 @@ class BlockingClient {
 
   // Sends AmazonSQS.<op> with `json`; gives up after `timeout_s` (a hung server).
   Reply call(std::string_view op, std::string_view json, double timeout_s = 30);
+  // Sends `request`, complete HTTP/1.1 request bytes (another protocol: SNS query).
+  Reply call_raw(std::string_view request, double timeout_s = 30);
 
   const std::string& host_port() const { return host_port_; }
 

@@ -9,31 +9,17 @@
 // by default, request bytes built once, replies scanned rather than parsed.
 
 #include "bench/sqs/create_phase.h"
+#include "bench/sqs/loadgen_common.h"
 #include "bench/sqs/report.h"
 #include "bench/sqs/scenarios.h"
-
-#include <boost/asio/ip/tcp.hpp>
-
-#include <sys/resource.h>
 
 #include <charconv>
 #include <cstdio>
 #include <iostream>
 #include <map>
-#include <stdexcept>
 #include <string>
-#include <thread>
-#include <vector>
 
 namespace sluice::bench {
-
-void run_io(boost::asio::io_context& io, int threads) {
-  std::vector<std::thread> extra;
-  for (int i = 1; i < threads; ++i) extra.emplace_back([&io] { io.run(); });
-  io.run();
-  for (auto& t : extra) t.join();
-}
-
 namespace {
 
 constexpr const char* kUsage = R"(usage:
@@ -73,30 +59,6 @@ T number(const std::string& flag, const std::string& text) {
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || p != text.data() + text.size()) usage("bad value for " + flag + ": " + text);
   return value;
-}
-
-// A label's value goes into the JSON as a number when it is one.
-nlohmann::json label_value(const std::string& text) {
-  double d = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
-  if (!text.empty() && ec == std::errc() && p == text.data() + text.size()) {
-    int64_t i = 0;
-    auto [q, ec2] = std::from_chars(text.data(), text.data() + text.size(), i);
-    if (ec2 == std::errc() && q == text.data() + text.size()) return i;
-    return d;
-  }
-  return text;
-}
-
-// Binds N sockets to port 0 at once so the ports differ, then releases them.
-int print_free_ports(int n) {
-  boost::asio::io_context io;
-  std::vector<boost::asio::ip::tcp::acceptor> held;
-  for (int i = 0; i < n; ++i) {
-    held.emplace_back(io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
-    std::cout << held.back().local_endpoint().port() << (i + 1 < n ? " " : "\n");
-  }
-  return 0;
 }
 
 // One human line per run on stderr, so a long benchmark shows progress.
@@ -197,10 +159,7 @@ int main(int argc, char** argv) {
   else usage("unknown command " + command);
 
   // The generator's own CPU time over the whole run: how much of the 2 cores it took.
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  out["generator_cpu_seconds"] = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                                 static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  out["generator_cpu_seconds"] = generator_cpu_seconds();
   for (const auto& [key, value] : labels) out[key] = label_value(value);
   std::cout << out.dump() << std::endl;
   print_summary(out, std::cerr);

@@ -1,146 +1,22 @@
 #include "bench/sqs/report.h"
 
-#include <nlohmann/json.hpp>
+#include "bench/sqs/report_table.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <map>
 #include <optional>
 #include <vector>
 
 namespace sluice::bench {
 namespace {
 
-using nlohmann::json;
+using namespace table;
 
 // Targets for sluice (durable mode), from the benchmark brief.
 constexpr double kSendShareOfCeiling = 0.5;
 constexpr double kDrainMsgsPerSecond = 50000;
 constexpr double kBacklogRssMiB = 512;
 constexpr double kServingAgainSeconds = 10;
-// A run during which other processes took more of the cores than this is noisy.
-constexpr double kNoisyOtherCpuPct = 10;
-constexpr double kQuietLoad = 0.5;
-
-std::optional<double> median(std::vector<double> v) {
-  if (v.empty()) return std::nullopt;
-  std::sort(v.begin(), v.end());
-  size_t m = v.size() / 2;
-  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
-
-double num(const json& j, const char* key, double fallback = 0) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : fallback;
-}
-
-std::string str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-std::string fmt(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
-
-std::string thousands(double v) {
-  std::string digits = std::to_string(static_cast<long long>(v + 0.5));
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
-std::string or_dash(const std::optional<double>& v, const char* format) { return v ? fmt(format, *v) : "-"; }
-
-struct Row {
-  std::vector<std::string> cells;
-};
-
-void print_table(std::ostream& out, const std::vector<std::string>& header, const std::vector<Row>& rows) {
-  std::vector<size_t> width(header.size());
-  for (size_t c = 0; c < header.size(); ++c) {
-    width[c] = header[c].size();
-    for (const auto& r : rows) width[c] = std::max(width[c], r.cells[c].size());
-  }
-  auto line = [&](const std::vector<std::string>& cells) {
-    std::string s;
-    for (size_t c = 0; c < cells.size(); ++c) {
-      std::string cell = cells[c];
-      bool last = c + 1 == cells.size();
-      // First column left-aligned, figures right-aligned, last column free text.
-      if (c == 0 || last) {
-        s += cell + (last ? "" : std::string(width[c] - cell.size(), ' '));
-      } else {
-        s += std::string(width[c] - cell.size(), ' ') + cell;
-      }
-      if (!last) s += "  ";
-    }
-    while (!s.empty() && s.back() == ' ') s.pop_back();
-    out << s << "\n";
-  };
-  line(header);
-  for (const auto& r : rows) line(r.cells);
-}
-
-// Notes for runs that are not clean: their statuses and the first error.
-std::string notes(const std::vector<json>& runs) {
-  std::map<std::string, int> statuses;
-  std::string first_error;
-  for (const auto& r : runs) {
-    std::string s = str(r, "status");
-    if (s != "ok") ++statuses[s.empty() ? "missing" : s];
-    if (first_error.empty() && r.contains("error_samples") && r["error_samples"].is_array() &&
-        !r["error_samples"].empty()) {
-      first_error = r["error_samples"][0].value("error", "");
-    }
-  }
-  int noisy = 0;
-  for (const auto& r : runs) noisy += num(r, "other_cpu_pct") > kNoisyOtherCpuPct;
-  std::string out;
-  if (noisy > 0) out = std::to_string(noisy) + "x noisy (others took > 10% CPU)";
-  for (const auto& [s, n] : statuses) out += (out.empty() ? "" : ", ") + std::to_string(n) + "x " + s;
-  if (!first_error.empty()) out += (out.empty() ? "" : "; ") + first_error.substr(0, 100);
-  return out;
-}
-
-struct Group {
-  std::vector<json> runs;
-  std::vector<json> clean() const {
-    std::vector<json> c;
-    for (const auto& r : runs)
-      if (str(r, "status") == "ok") c.push_back(r);
-    return c;
-  }
-  std::optional<double> median_of(const char* key) const {
-    std::vector<double> v;
-    for (const auto& r : clean())
-      if (r.contains(key)) v.push_back(num(r, key));
-    return median(v);
-  }
-  double errors() const {
-    double e = 0;
-    for (const auto& r : runs) e += num(r, "errors");
-    return e;
-  }
-};
-
-// Keeps the order in which systems first ran (the script puts nginx first).
-struct Scenario {
-  std::vector<std::string> order;
-  std::map<std::string, Group> by_system;
-  void add(const json& r) {
-    std::string sys = str(r, "system");
-    if (!by_system.count(sys)) order.push_back(sys);
-    by_system[sys].runs.push_back(r);
-  }
-};
 
 void throughput_table(std::ostream& out, const std::string& title, const Scenario& s, bool drain) {
   if (s.order.empty()) return;
@@ -253,12 +129,6 @@ std::vector<double> median_per_index(const Group& g, const char* key) {
   std::vector<double> out;
   for (const auto& c : columns) out.push_back(*median(c));
   return out;
-}
-
-std::string ms(const std::optional<double>& us) { return us ? fmt("%.2f", *us / 1000) : "-"; }
-
-std::string clean_reps(const Group& g) {
-  return std::to_string(g.clean().size()) + "/" + std::to_string(g.runs.size());
 }
 
 void stall_table(std::ostream& out, const Scenario& s) {
@@ -374,22 +244,10 @@ void ab_table(std::ostream& out, const std::string& a, const std::string& b, con
 }  // namespace
 
 int print_report(const std::string& results_file, const std::string& run_id, std::ostream& out) {
-  std::ifstream in(results_file);
-  if (!in) {
-    std::cerr << "cannot read " << results_file << "\n";
-    return 1;
-  }
+  std::vector<json> runs;
+  if (!read_run(results_file, run_id, runs)) return 1;
   Scenario send, drain, fill, recover, stall, bulk;
-  std::vector<double> others;
-  double start_load = -1;
-  std::string line;
-  json first;
-  while (std::getline(in, line)) {
-    auto r = json::parse(line, nullptr, false);
-    if (!r.is_object() || str(r, "run_id") != run_id) continue;
-    if (first.is_null()) first = r;
-    if (r.contains("load_at_start")) start_load = num(r, "load_at_start");
-    if (r.contains("other_cpu_pct")) others.push_back(num(r, "other_cpu_pct"));
+  for (const auto& r : runs) {
     std::string scenario = str(r, "scenario");
     if (scenario == "send") send.add(r);
     else if (scenario == "drain") drain.add(r);
@@ -398,24 +256,7 @@ int print_report(const std::string& results_file, const std::string& run_id, std
     else if (scenario == "stall") stall.add(r);
     else if (scenario == "bulk-create") bulk.add(r);
   }
-  if (first.is_null()) {
-    std::cerr << "no results for run " << run_id << " in " << results_file << "\n";
-    return 1;
-  }
-  out << "run " << run_id << " (" << str(first, "git") << ")";
-  bool quiet = true;
-  if (start_load >= 0) {
-    out << " | load average at start " << fmt("%.2f", start_load);
-    quiet = start_load < kQuietLoad;
-  }
-  if (!others.empty()) {
-    double worst = *std::max_element(others.begin(), others.end());
-    out << " | CPU taken by other processes during runs: median " << fmt("%.1f%%", *median(others)) << ", max "
-        << fmt("%.1f%%", worst);
-    quiet = quiet && worst <= kNoisyOtherCpuPct;
-  }
-  if (!quiet) out << "\nNOT QUIET: someone else used the cores; these figures are not final";
-  out << "\n";
+  print_run_header(out, run_id, runs);
   if (!send.order.empty()) {
     const json& s = send.by_system.begin()->second.runs.front();
     throughput_table(out,

@@ -3,17 +3,14 @@
 // The load generator's scenarios. Each returns one JSON object describing the run
 // (figures, errors, verification); loadgen.cc prints it as one JSON line.
 
-#include <boost/asio/io_context.hpp>
+#include "bench/sqs/loadgen_common.h"
 
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <cstdint>
 #include <string>
 
 namespace sluice::bench {
-
-using Clock = std::chrono::steady_clock;
 
 struct Options {
   std::string host = "127.0.0.1";
@@ -49,16 +46,5 @@ nlohmann::json run_recover(const Options& o);
 nlohmann::json run_stall(const Options& o);
 // CreateQueue of many queues, timed per block of `block`, then ListQueues of all.
 nlohmann::json run_bulk_create(const Options& o);
-
-// Runs `io` on `threads` threads (the caller's included) until it has no work.
-void run_io(boost::asio::io_context& io, int threads);
-
-inline Clock::duration seconds(double s) {
-  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
-}
-
-inline double seconds_between(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
 
 }  // namespace sluice::bench

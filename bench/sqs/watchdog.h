@@ -6,7 +6,7 @@
 // io_context::stop() is safe from any thread, unlike closing sockets that
 // other threads are using.
 
-#include "bench/sqs/scenarios.h"
+#include "bench/sqs/loadgen_common.h"
 
 #include <boost/asio/steady_timer.hpp>
 
