@@ -5,7 +5,7 @@
 //   await validate(envelope);  // rejects with sns-validator's error
 //
 // sns-validator only accepts an https SigningCertURL and fetches it with https.get.
-// As in sns-validator-check.mjs, only the transport is replaced: the envelope is handed
+// Only the transport is replaced: the envelope is handed
 // to sns-validator with SigningCertURL's scheme set to https (SigningCertURL is not
 // signed), and https.get of a loopback host goes to plain http. Everything that decides
 // validity is the package's own code: the required keys, the certificate host and
