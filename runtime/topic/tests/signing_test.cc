@@ -90,6 +90,18 @@ std::unique_ptr<SigningKey> generated() {
   return key.ok() ? std::move(*key) : nullptr;
 }
 
+// RSA key generation takes a while on a busy machine: the tests that only sign
+// share two keys made once.
+const SigningKey* shared_key() {
+  static const auto key = generated();
+  return key.get();
+}
+
+const SigningKey* other_key() {
+  static const auto key = generated();
+  return key.get();
+}
+
 std::string read(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream s;
@@ -185,7 +197,7 @@ TEST(CanonicalString, UnsubscribeConfirmationSignsTokenAndSubscribeUrlButNoSubje
 }
 
 TEST(Signing, Version1IsSha1WithRsa) {
-  auto key = generated();
+  auto* key = shared_key();
   ASSERT_TRUE(key);
   const std::string canonical = canonical_string(notification());
   const std::string signature = key->sign(canonical, 1);
@@ -194,7 +206,7 @@ TEST(Signing, Version1IsSha1WithRsa) {
 }
 
 TEST(Signing, Version2IsSha256WithRsa) {
-  auto key = generated();
+  auto* key = shared_key();
   ASSERT_TRUE(key);
   const std::string canonical = canonical_string(confirmation("SubscriptionConfirmation"));
   const std::string signature = key->sign(canonical, 2);
@@ -203,7 +215,7 @@ TEST(Signing, Version2IsSha256WithRsa) {
 }
 
 TEST(Signing, TamperedMessageDoesNotVerify) {
-  auto key = generated();
+  auto* key = shared_key();
   ASSERT_TRUE(key);
   SignedFields f = notification();
   for (int version : {1, 2}) {
@@ -219,15 +231,15 @@ TEST(Signing, TamperedMessageDoesNotVerify) {
 }
 
 TEST(Signing, AnotherKeysCertificateDoesNotVerify) {
-  auto key = generated();
-  auto other = generated();
+  auto* key = shared_key();
+  auto* other = other_key();
   ASSERT_TRUE(key && other);
   const std::string canonical = canonical_string(notification());
   EXPECT_FALSE(verifies(other->certificate_pem(), canonical, key->sign(canonical, 2), EVP_sha256()));
 }
 
 TEST(Signing, SignatureIsOneLineOfPaddedStandardBase64) {
-  auto key = generated();
+  auto* key = shared_key();
   ASSERT_TRUE(key);
   const std::string signature = key->sign("Message\nx\n", 1);
   // 256 bytes of RSA-2048 signature: 344 characters, the last two padding.
@@ -238,13 +250,13 @@ TEST(Signing, SignatureIsOneLineOfPaddedStandardBase64) {
 }
 
 TEST(Signing, UnknownVersionSignsNothing) {
-  auto key = generated();
+  auto* key = shared_key();
   ASSERT_TRUE(key);
   EXPECT_EQ(key->sign("Message\nx\n", 3), "");
 }
 
 TEST(Certificate, IsASelfSignedV3CertificateForAn2048BitRsaKeyValidForTenYears) {
-  auto key = generated();
+  auto* key = shared_key();
   ASSERT_TRUE(key);
   CertPtr cert = parse_cert(key->certificate_pem());
   ASSERT_TRUE(cert);
@@ -267,7 +279,7 @@ TEST(Certificate, IsASelfSignedV3CertificateForAn2048BitRsaKeyValidForTenYears) 
 }
 
 TEST(Certificate, IdIsTheFirst32HexDigitsOfTheSha256OfItsDer) {
-  auto key = generated();
+  auto* key = shared_key();
   ASSERT_TRUE(key);
   CertPtr cert = parse_cert(key->certificate_pem());
   ASSERT_TRUE(cert);
@@ -280,8 +292,8 @@ TEST(Certificate, IdIsTheFirst32HexDigitsOfTheSha256OfItsDer) {
 }
 
 TEST(Certificate, EachKeyHasItsOwnSerialAndId) {
-  auto a = generated();
-  auto b = generated();
+  auto* a = shared_key();
+  auto* b = other_key();
   ASSERT_TRUE(a && b);
   EXPECT_NE(a->certificate_id(), b->certificate_id());
   CertPtr ca = parse_cert(a->certificate_pem());
@@ -367,7 +379,7 @@ TEST_F(SigningKeyFiles, UnreadableKeyFails) {
 }
 
 TEST_F(SigningKeyFiles, CertificateOfAnotherKeyFails) {
-  auto other = generated();
+  auto* other = other_key();
   ASSERT_TRUE(other && load());
   write(cert_file(), other->certificate_pem());
   Error error = load_error();
@@ -504,7 +516,7 @@ TEST_F(SnsValidator, RefusesTamperedNotifications) {
 }
 
 TEST_F(SnsValidator, RefusesASignatureFromAnotherKey) {
-  auto other = generated();
+  auto* other = other_key();
   ASSERT_TRUE(other);
   nlohmann::json e = envelope(notification(), 2);
   e["Signature"] = other->sign(canonical_string(notification()), 2);
