@@ -22,6 +22,7 @@ COPY operator operator
 COPY tools tools
 COPY bench/CMakeLists.txt bench/
 COPY bench/sqs bench/sqs
+COPY bench/sns bench/sns
 COPY bench/autoscaler bench/autoscaler
 COPY tests/CMakeLists.txt tests/
 COPY tests/k8s tests/k8s
