@@ -18,15 +18,12 @@ const std::string& Published::message_for(std::string_view protocol) const {
 }
 
 std::string Published::signature(int version, const std::function<std::string()>& compute) const {
-  const int i = version == 2 ? 1 : 0;
-  {
-    std::lock_guard lock(signature_mu_);
-    if (!signatures_[i].empty()) return signatures_[i];
-  }
-  std::string s = compute();  // outside the lock: signing takes a fraction of a millisecond
+  // Under the message's own lock: concurrent deliveries of one message wait for the
+  // one signature instead of each making it; other messages are not held up.
   std::lock_guard lock(signature_mu_);
-  if (signatures_[i].empty()) signatures_[i] = s;
-  return signatures_[i];
+  std::string& s = signatures_[version == 2 ? 1 : 0];
+  if (s.empty()) s = compute();
+  return s;
 }
 
 std::string sequence_number(Seq seq) {
