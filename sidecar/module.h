@@ -14,6 +14,7 @@
 #include "runtime/common/clock.h"
 #include "runtime/common/error.h"
 #include "runtime/common/http_client.h"
+#include "runtime/common/queue_targets.h"
 #include "runtime/common/resource_binding.h"
 #include "runtime/common/scheduler.h"
 #include "runtime/storage/store.h"
@@ -50,6 +51,8 @@ class Module {
   virtual std::vector<std::shared_ptr<prometheus::Collectable>> collectors() = 0;
   // Answers whatever waits (long polls) at shutdown.
   virtual void drain() {}
+  // Queues other engines may deliver into in process (SNS fan-out), if this module has them.
+  virtual QueueTargets* queue_targets() { return nullptr; }
 };
 
 // The registry: every module this sidecar hosts.

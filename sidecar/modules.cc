@@ -14,7 +14,7 @@ std::vector<std::unique_ptr<Module>> make_modules(const ModuleContext& context) 
   auto sqs = std::make_unique<sqs::SqsModule>(context);
   // SNS delivers into SQS's queues in process; the sidecar destroys modules in
   // reverse order, so the queues outlive the topics.
-  auto sns = std::make_unique<sns::SnsModule>(context, &sqs->queues());
+  auto sns = std::make_unique<sns::SnsModule>(context, sqs->queue_targets());
   modules.push_back(std::move(sqs));
   modules.push_back(std::move(sns));
   return modules;

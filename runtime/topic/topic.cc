@@ -75,6 +75,13 @@ bool valid_id(std::string_view id, size_t max) {
          std::all_of(id.begin(), id.end(), [](unsigned char c) { return c >= 33 && c <= 126; });
 }
 
+std::optional<DeliveryPolicy> parsed_delivery_policy(const Attributes& attributes) {
+  auto it = attributes.find("DeliveryPolicy");
+  if (it == attributes.end()) return std::nullopt;
+  auto p = parse_topic_delivery_policy(it->second, "DeliveryPolicy");
+  return p ? std::optional<DeliveryPolicy>(*p) : std::nullopt;
+}
+
 }  // namespace
 
 Topic::Topic(TopicKey key, format::TopicRecord record, storage::Store& store, storage::Durability durability,
@@ -87,6 +94,7 @@ Topic::Topic(TopicKey key, format::TopicRecord record, storage::Store& store, st
       durability_(durability),
       clock_(clock),
       record_(std::move(record)),
+      delivery_policy_(parsed_delivery_policy(record_.attributes)),
       memory_bytes_(memory_bytes) {}
 
 // Memory holds the newest messages up to the budget; a subscription behind them
@@ -113,6 +121,7 @@ void Topic::set_record(format::TopicRecord record) {
   {
     std::lock_guard lock(mu_);
     record_ = std::move(record);
+    delivery_policy_ = parsed_delivery_policy(record_.attributes);
     subs = subscriptions_;
   }
   for (auto& s : subs) s->wake();  // a new delivery policy may change what they may send now
@@ -135,10 +144,7 @@ int Topic::signature_version() const {
 
 std::optional<DeliveryPolicy> Topic::delivery_policy() const {
   std::lock_guard lock(mu_);
-  auto it = record_.attributes.find("DeliveryPolicy");
-  if (it == record_.attributes.end()) return std::nullopt;
-  auto p = parse_topic_delivery_policy(it->second, "DeliveryPolicy");
-  return p ? std::optional<DeliveryPolicy>(*p) : std::nullopt;
+  return delivery_policy_;
 }
 
 int Topic::archive_days() const {

@@ -130,6 +130,7 @@ class Topic : public std::enable_shared_from_this<Topic> {
   std::mutex order_mu_;  // sequence assignment + commit issue, in one order
   mutable std::mutex mu_;
   format::TopicRecord record_;
+  std::optional<DeliveryPolicy> delivery_policy_;  // parsed from record_ once, not per delivery
   bool retired_ = false;
   Seq next_seq_ = 1;  // guarded by order_mu_
   Seq end_ = 1;       // visible end; guarded by mu_

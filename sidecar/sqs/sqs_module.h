@@ -19,6 +19,7 @@ class SqsModule final : public Module {
   std::vector<resource::Binding*> kinds() override { return {&resources_}; }
   std::vector<std::shared_ptr<prometheus::Collectable>> collectors() override;
   void drain() override { queues_.release_waiters(); }
+  QueueTargets* queue_targets() override { return &queues_; }
 
   queue::QueueService& queues() { return queues_; }
 
