@@ -2,6 +2,8 @@
 
 #include <cctype>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace sluice {
 
@@ -19,10 +21,26 @@ std::optional<bool> parse_bool(std::string_view s) {
   return std::nullopt;
 }
 
+namespace {
+
+// Eight bytes of printable ASCII (0x20 to 0x7F) at once: no high bit set, and
+// none below 0x20 (subtracting 0x20 from a byte below it borrows into its high bit).
+bool printable_ascii_word(const uint8_t* p) {
+  uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  constexpr uint64_t kHigh = 0x8080808080808080ull, kSpace = 0x2020202020202020ull;
+  return ((w | (w - kSpace)) & kHigh) == 0;
+}
+
+}  // namespace
+
 bool is_valid_message_text(std::string_view s) {
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());
   const auto* end = p + s.size();
   while (p < end) {
+    // Most bodies are ASCII text: skip it a word at a time.
+    while (end - p >= 8 && printable_ascii_word(p)) p += 8;
+    if (p == end) break;
     uint32_t c = *p;
     if (c < 0x80) {
       if (c < 0x20 && c != 0x9 && c != 0xA && c != 0xD) return false;

@@ -239,11 +239,24 @@ void Queue::advance_locked(TimeMs now) {
 // --- send -----------------------------------------------------------------------
 
 void Queue::send(std::vector<SendEntry> entries, SendCallback done) {
+  storage::WriteBatch batch;
+  auto staged = std::make_shared<StagedSend>(stage_send(std::move(entries), batch));
+  if (batch.empty()) return done(std::move(staged->results));
+  auto self = shared_from_this();
+  const storage::Durability durability = staged->durability;
+  store_.commit(std::move(batch), durability, [self, staged, done = std::move(done)](bool ok) mutable {
+    self->complete_send(*staged, ok);
+    done(std::move(staged->results));
+  });
+}
+
+Queue::StagedSend Queue::stage_send(std::vector<SendEntry> entries, storage::WriteBatch& batch) {
+  StagedSend staged;
   const TimeMs now = clock_.now();
   QueueAttributes attrs;
   {
     std::lock_guard lock(mu_);
-    if (retired_) return done(all_missing<Result<SendOutcome>>(entries.size()));
+    if (retired_) return {all_missing<Result<SendOutcome>>(entries.size())};
     attrs = attrs_;
   }
 
@@ -303,7 +316,7 @@ void Queue::send(std::vector<SendEntry> entries, SendCallback done) {
                        "The request include parameter that is not valid for this queue type.");
       }
       MessageBlob blob;
-      blob.md5_body = md5(e.body);
+      blob.md5_body = e.body_md5 ? *e.body_md5 : md5(e.body);
       if (!e.attributes.empty()) blob.md5_attributes = md5_of_attributes(e.attributes);
       if (!e.system_attributes.empty()) {
         blob.md5_system_attributes = md5_of_attributes(e.system_attributes);
@@ -324,16 +337,12 @@ void Queue::send(std::vector<SendEntry> entries, SendCallback done) {
     prepared.push_back(std::move(prep));
   }
 
-  std::vector<Result<SendOutcome>> results;
+  auto& results = staged.results;
   results.reserve(prepared.size());
-  std::vector<Seq> seqs;
-  std::vector<uint32_t> sizes;
-  storage::WriteBatch batch;
-  storage::Durability durability;
   {
     std::lock_guard lock(mu_);
-    if (retired_) return done(all_missing<Result<SendOutcome>>(prepared.size()));
-    durability = attrs_.durability;
+    if (retired_) return {all_missing<Result<SendOutcome>>(prepared.size())};
+    staged.durability = attrs_.durability;
     advance_locked(now);
     for (auto& p : prepared) {
       if (!p.ok()) {
@@ -369,29 +378,22 @@ void Queue::send(std::vector<SendEntry> entries, SendCallback done) {
       put_meta_locked(seq, m, batch);
       batch.put(format::blob_key(identity_.uid, seq), std::move(ps.blob));
       messages_.emplace(seq, std::move(m));
-      seqs.push_back(seq);
-      sizes.push_back(ps.size);
+      staged.seqs.push_back(seq);
+      staged.sizes.push_back(ps.size);
       results.emplace_back(std::move(ps.outcome));
     }
     batch.append(std::move(housekeeping_));
   }
+  return staged;
+}
 
-  if (batch.empty()) {
-    done(std::move(results));
-    return;
+void Queue::complete_send(StagedSend& staged, bool ok) {
+  activate(staged.seqs, ok);
+  if (ok) {
+    for (uint32_t s : staged.sizes) probe_.sent(s);
+  } else {
+    mark_unstored(staged.results, "The message");
   }
-  auto self = shared_from_this();
-  store_.commit(std::move(batch), durability,
-                [self, seqs = std::move(seqs), sizes = std::move(sizes), results = std::move(results),
-                 done = std::move(done)](bool ok) mutable {
-                  self->activate(seqs, ok);
-                  if (ok) {
-                    for (uint32_t s : sizes) self->probe_.sent(s);
-                  } else {
-                    mark_unstored(results, "The message");
-                  }
-                  done(std::move(results));
-                });
 }
 
 // Makes committed messages receivable (or drops them if the commit failed).

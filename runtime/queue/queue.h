@@ -41,6 +41,7 @@ namespace sluice::queue {
 
 struct SendEntry {
   std::string body;
+  std::optional<Md5> body_md5;  // computed by the sender when it has it (SNS fan-out)
   std::optional<int> delay_seconds;
   MessageAttributes attributes;
   MessageAttributes system_attributes;  // AWSTraceHeader only
@@ -138,6 +139,20 @@ class Queue : public std::enable_shared_from_this<Queue> {
 
   // --- messages -----------------------------------------------------------
   void send(std::vector<SendEntry> entries, SendCallback done);
+
+  // Sending as two halves, for a caller that commits the messages together with
+  // its own writes (SNS stores a publish and its queue copies in one commit):
+  // stage_send() checks the entries and puts what it stores into `batch`;
+  // complete_send() must follow with the commit's outcome, and only then are the
+  // messages receivable and the results final.
+  struct StagedSend {
+    std::vector<Result<SendOutcome>> results;
+    std::vector<Seq> seqs;
+    std::vector<uint32_t> sizes;
+    storage::Durability durability = storage::Durability::sync;
+  };
+  StagedSend stage_send(std::vector<SendEntry> entries, storage::WriteBatch& batch);
+  void complete_send(StagedSend& staged, bool ok);
   void receive(ReceiveRequest request, ReceiveCallback done);
   void delete_messages(std::vector<std::string> receipt_handles, BatchCallback done);
   void change_visibility(std::vector<VisibilityChange> changes, BatchCallback done);

@@ -893,15 +893,16 @@ std::optional<QueueTargetInfo> QueueService::describe_queue(std::string_view arn
   return QueueTargetInfo{q->fifo()};
 }
 
-void QueueService::deliver(std::string_view arn, std::vector<QueueDelivery> messages,
-                           std::function<void(std::vector<sluice::Status<Error>>)> done) {
-  auto q = find_by_arn(arn);
-  if (!q) return done(std::vector<sluice::Status<Error>>(messages.size(), no_such_queue("Endpoint")));
+namespace {
+
+// A delivery from another engine as the queue takes it.
+std::vector<SendEntry> send_entries(std::vector<QueueDelivery>& messages) {
   std::vector<SendEntry> entries;
   entries.reserve(messages.size());
   for (auto& m : messages) {
     SendEntry e;
     e.body = std::move(m.body);
+    e.body_md5 = m.body_md5;
     for (auto& [name, a] : m.attributes) e.attributes[name] = MessageAttributeValue{a.data_type, std::move(a.value)};
     if (!m.group_id.empty()) e.group_id = std::move(m.group_id);
     e.deduplication_id = std::move(m.deduplication_id);
@@ -909,12 +910,36 @@ void QueueService::deliver(std::string_view arn, std::vector<QueueDelivery> mess
     e.sender_id = "AIDAIT2UOQQY3AUEKVGXU";  // what SQS reports as SenderId for SNS deliveries
     entries.push_back(std::move(e));
   }
-  q->send(std::move(entries), [done = std::move(done)](std::vector<Result<SendOutcome>> results) {
-    std::vector<sluice::Status<Error>> out;
-    out.reserve(results.size());
-    for (auto& r : results) out.push_back(r.ok() ? sluice::Status<Error>() : sluice::Status<Error>(Failure{r.error()}));
-    done(std::move(out));
-  });
+  return entries;
+}
+
+std::vector<sluice::Status<Error>> statuses_of(const std::vector<Result<SendOutcome>>& results) {
+  std::vector<sluice::Status<Error>> out;
+  out.reserve(results.size());
+  for (const auto& r : results)
+    out.push_back(r.ok() ? sluice::Status<Error>() : sluice::Status<Error>(Failure{r.error()}));
+  return out;
+}
+
+}  // namespace
+
+void QueueService::deliver(std::string_view arn, std::vector<QueueDelivery> messages,
+                           std::function<void(std::vector<sluice::Status<Error>>)> done) {
+  auto q = find_by_arn(arn);
+  if (!q) return done(std::vector<sluice::Status<Error>>(messages.size(), no_such_queue("Endpoint")));
+  q->send(send_entries(messages),
+          [done = std::move(done)](std::vector<Result<SendOutcome>> results) { done(statuses_of(results)); });
+}
+
+std::optional<QueueTargets::Staged> QueueService::stage(std::string_view arn, std::vector<QueueDelivery> messages,
+                                                        const storage::Store& store, storage::WriteBatch& batch) {
+  auto q = find_by_arn(arn);
+  if (!q || &q->store() != &store) return std::nullopt;
+  auto staged = std::make_shared<Queue::StagedSend>(q->stage_send(send_entries(messages), batch));
+  // The statuses a successful commit gives; a failed one turns them into storage failures.
+  Staged out{statuses_of(staged->results), staged->durability, nullptr};
+  out.committed = [q, staged](bool ok) { q->complete_send(*staged, ok); };
+  return out;
 }
 
 }  // namespace sluice::queue

@@ -133,6 +133,8 @@ class QueueService final : public QueueHost, public QueueTargets {
   std::optional<QueueTargetInfo> describe_queue(std::string_view arn) const override;
   void deliver(std::string_view arn, std::vector<QueueDelivery> messages,
                std::function<void(std::vector<sluice::Status<Error>>)> done) override;
+  std::optional<Staged> stage(std::string_view arn, std::vector<QueueDelivery> messages, const storage::Store& store,
+                              storage::WriteBatch& batch) override;
 
   // QueueHost
   void redrive(const QueuePtr& from, const QueuePtr& dlq, std::vector<TransferredMessage> messages) override;

@@ -1,7 +1,15 @@
 #pragma once
-// The durable Store: RocksDB (write-ahead log with checksums, LSM tree) with one
-// committer thread that merges every batch waiting at that moment into a single
-// write, so that concurrent requests share one fsync (group commit).
+// The durable Store: RocksDB (write-ahead log with checksums, LSM tree) with a
+// two-stage group commit. The commit thread merges every batch waiting at that
+// moment into a single write; the sync thread fsyncs the log once for every
+// write made since its last fsync and then runs their callbacks, in commit
+// order. The two overlap: while one fsync runs, the next writes are made, so
+// a commit waits for about one fsync, not for an fsync and a write queued
+// behind another fsync.
+//
+// Nothing acts on a write before its callback: engines change what they show
+// clients there, so data a crash could still lose is never reported. The log
+// is a prefix: a later fsync makes every earlier write durable too.
 //
 // Lifecycle: open() recovers the database (RocksDB replays its log); the
 // destructor writes out what is queued, fsyncs and closes.
@@ -17,7 +25,8 @@
 
 namespace rocksdb {
 class DB;
-}
+class WriteBatch;
+}  // namespace rocksdb
 
 namespace sluice::storage {
 
@@ -57,17 +66,30 @@ class RocksStore final : public Store {
     CommitCallback done;
   };
 
+  // One merged write, on its way to the sync thread.
+  struct Written {
+    std::vector<Pending> commits;
+    bool ok = false;
+    bool needs_sync = false;  // some commit asked for Durability::sync
+  };
+
   RocksStore(std::unique_ptr<rocksdb::DB> db, const RocksOptions& options);
-  void run();
+  void write_loop();
+  void sync_loop();
+  static rocksdb::WriteBatch merge(const std::vector<Pending>& work);
 
   std::unique_ptr<rocksdb::DB> db_;
   RocksOptions options_;
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable cv_;         // commit thread: queue_ or stopping_
+  std::condition_variable synced_cv_;  // sync thread: written_ or writer_done_
   std::vector<Pending> queue_;
+  std::vector<Written> written_;
   bool stopping_ = false;
+  bool writer_done_ = false;
   Stats stats_;
+  std::thread syncer_;
   std::thread committer_;
 };
 

@@ -63,6 +63,11 @@ class Deliverer {
 };
 
 std::unique_ptr<Deliverer> make_sqs_deliverer(const DeliveryContext& context);
+// What an SQS subscription puts into its queue for `messages`, and what a
+// queue's answer means for the subscription.
+std::vector<QueueDelivery> queue_deliveries(const Target& target, const std::vector<PublishedPtr>& messages,
+                                            const DeliveryContext& context);
+Attempt attempt_of_queue_status(const Status<Error>& status);
 std::unique_ptr<Deliverer> make_http_deliverer(const DeliveryContext& context);
 
 }  // namespace sluice::topic

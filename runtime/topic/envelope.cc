@@ -39,7 +39,7 @@ std::string iso8601(TimeMs ms) {
   const std::time_t secs = std::time_t(ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  char buf[40];
+  char buf[64];  // room for any int the fields could hold, so no truncation is possible
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec, int(ms % 1000));
   return buf;
@@ -68,9 +68,19 @@ std::string attributes_json(const MessageAttributes& attributes) {
   return out.dump();
 }
 
+std::string notification_signature(const Published& m, const Target& target, const DeliveryContext& context) {
+  const std::string& message = m.message_for(target.protocol);
+  const int version = target.signature_version;
+  SignedFields f{"Notification",          message, m.message_id,    m.entry.subject, "",
+                 iso8601(m.timestamp_ms), "",      target.topic_arn};
+  // The signature covers the message text, so MessageStructure=json variants are signed each.
+  if (!m.entry.structured.empty()) return sign(context, f, version);
+  return m.memo(version == 2 ? Published::Memo::signature_v2 : Published::Memo::signature_v1,
+                [&] { return sign(context, f, version); });
+}
+
 std::string notification_envelope(const Published& m, const Target& target, const DeliveryContext& context) {
   const std::string& message = m.message_for(target.protocol);
-  const std::string timestamp = iso8601(m.timestamp_ms);
   Writer w;
   w.add("Type", "Notification");
   w.add("MessageId", m.message_id);
@@ -78,16 +88,11 @@ std::string notification_envelope(const Published& m, const Target& target, cons
   w.add("TopicArn", target.topic_arn);
   if (m.entry.subject) w.add("Subject", *m.entry.subject);
   w.add("Message", message);
-  w.add("Timestamp", timestamp);
+  w.add("Timestamp", iso8601(m.timestamp_ms));
   // FIFO notifications carry no signature, as on SNS.
   if (!target.fifo_topic) {
-    const int version = target.signature_version;
-    w.add("SignatureVersion", std::to_string(version));
-    SignedFields f{"Notification", message, m.message_id, m.entry.subject, "", timestamp, "", target.topic_arn};
-    // The signature covers the message text, so MessageStructure=json variants are signed each.
-    std::string signature = m.entry.structured.empty() ? m.signature(version, [&] { return sign(context, f, version); })
-                                                       : sign(context, f, version);
-    w.add("Signature", signature);
+    w.add("SignatureVersion", std::to_string(target.signature_version));
+    w.add("Signature", notification_signature(m, target, context));
     w.add("SigningCertURL", signing_cert_url(context));
   }
   w.add("UnsubscribeURL", unsubscribe_url(context, target.subscription_arn));

@@ -15,6 +15,8 @@ std::string iso8601(TimeMs ms);
 
 // A Notification. `protocol` picks the MessageStructure=json variant.
 std::string notification_envelope(const Published& message, const Target& target, const DeliveryContext& context);
+// Its Signature (standard topics), made once per message and signature version.
+std::string notification_signature(const Published& message, const Target& target, const DeliveryContext& context);
 
 // A SubscriptionConfirmation or UnsubscribeConfirmation for an HTTP/S endpoint.
 std::string confirmation_envelope(const std::string& type, const std::string& message_id, const std::string& token,

@@ -17,11 +17,9 @@ const std::string& Published::message_for(std::string_view protocol) const {
   return entry.message;
 }
 
-std::string Published::signature(int version, const std::function<std::string()>& compute) const {
-  // Under the message's own lock: concurrent deliveries of one message wait for the
-  // one signature instead of each making it; other messages are not held up.
-  std::lock_guard lock(signature_mu_);
-  std::string& s = signatures_[version == 2 ? 1 : 0];
+std::string Published::memo(Memo which, const std::function<std::string()>& compute) const {
+  std::lock_guard lock(memo_mu_);
+  std::string& s = memos_[size_t(which)];
   if (s.empty()) s = compute();
   return s;
 }

@@ -48,13 +48,17 @@ struct Published {
   // The message as a subscription of `protocol` gets it (MessageStructure=json).
   const std::string& message_for(std::string_view protocol) const;
 
-  // A signature depends only on the message, so each is computed once, by the
-  // first delivery that needs it, and shared by every subscription.
-  std::string signature(int version, const std::function<std::string()>& compute) const;
+  // What depends only on the message is computed once, by the first delivery
+  // that needs it, and shared by every subscription: the signatures, and the
+  // MD5 of the raw body that every raw SQS subscription's queue reports.
+  enum class Memo : uint8_t { signature_v1, signature_v2, raw_sqs_md5 };
+  std::string memo(Memo which, const std::function<std::string()>& compute) const;
 
  private:
-  mutable std::mutex signature_mu_;
-  mutable std::string signatures_[2];
+  // Under the message's own lock: concurrent deliveries of one message wait for
+  // the one computation instead of each making it; other messages are not held up.
+  mutable std::mutex memo_mu_;
+  mutable std::string memos_[3];
 };
 
 using PublishedPtr = std::shared_ptr<const Published>;

@@ -153,6 +153,101 @@ Target Subscription::target_locked(const Topic& topic) const {
   return t;
 }
 
+FilterOutcome Subscription::filter_locked(const Published& m) const {
+  if (!settings_.filter) return FilterOutcome::match;
+  return settings_.filter->scope() == FilterScope::message_body ? settings_.filter->evaluate(m.entry.message)
+                                                                : settings_.filter->evaluate(m.entry.attributes);
+}
+
+void Subscription::count_filtered(FilterOutcome outcome) {
+  switch (outcome) {
+    case FilterOutcome::no_attributes:
+      probe_.filtered_out_no_attributes++;
+      break;
+    case FilterOutcome::invalid_attributes:
+      probe_.filtered_out_invalid_attributes++;
+      break;
+    case FilterOutcome::invalid_body:
+      probe_.filtered_out_invalid_body++;
+      break;
+    default:
+      break;
+  }
+  probe_.filtered_out++;
+}
+
+bool Subscription::writes_through_locked() const {
+  return !retired_ && record_.state == format::SubscriptionState::confirmed && protocol_ == "sqs" && context_.queues;
+}
+
+void Subscription::presign(const std::vector<PublishedPtr>& messages) {
+  auto topic = topic_.lock();
+  if (!topic || topic->fifo()) return;  // FIFO notifications are not signed
+  Target target;
+  {
+    std::lock_guard lock(mu_);
+    if (!writes_through_locked() || settings_.raw) return;
+    target = target_locked(*topic);
+  }
+  for (const auto& m : messages) (void)notification_signature(*m, target, context_);
+}
+
+Subscription::Inline Subscription::take_inline(const std::vector<PublishedPtr>& messages, storage::WriteBatch& commit,
+                                               storage::Durability& durability) {
+  auto topic = topic_.lock();
+  std::lock_guard lock(mu_);
+  if (retired_ || record_.state != format::SubscriptionState::confirmed) return {Inline::Take::not_subscribed, {}};
+  // Behind, or busy: the log keeps the order (and FIFO's one batch at a time).
+  if (!topic || messages.empty() || !writes_through_locked() || !inflight_.empty() || batches_inflight_ > 0 ||
+      next_ != messages.front()->seq)
+    return {Inline::Take::from_log, {}};
+  std::vector<PublishedPtr> pass;
+  std::vector<FilterOutcome> refused;
+  for (const auto& m : messages) {
+    const FilterOutcome outcome = filter_locked(*m);
+    if (outcome == FilterOutcome::match) pass.push_back(m);
+    else refused.push_back(outcome);
+  }
+  std::vector<Attempt> attempts;
+  std::function<void(bool)> queue_committed;
+  if (!pass.empty()) {
+    auto staged =
+        context_.queues->stage(endpoint_, queue_deliveries(target_locked(*topic), pass, context_), store_, commit);
+    // The queue is gone (the log path fails the messages, into the DLQ) or is in another store.
+    if (!staged) return {Inline::Take::from_log, {}};
+    if (staged->durability == storage::Durability::sync) durability = storage::Durability::sync;
+    for (const auto& st : staged->statuses) attempts.push_back(attempt_of_queue_status(st));
+    queue_committed = std::move(staged->committed);
+  }
+  for (FilterOutcome outcome : refused) count_filtered(outcome);
+  const bool keep_log = std::any_of(attempts.begin(), attempts.end(),
+                                    [](const Attempt& a) { return a.outcome != Attempt::Outcome::delivered; });
+  next_ = messages.back()->seq + 1;
+  auto self = shared_from_this();
+  if (pass.empty()) {
+    cursor_ = next_;
+    return {Inline::Take::taken, [self](bool) {
+              std::lock_guard done_lock(self->mu_);
+              self->persist_cursor_locked();
+            }};
+  }
+  for (const auto& m : pass) inflight_.emplace(m->seq, Inflight{m, 0});
+  batches_inflight_++;
+  return {Inline::Take::taken,
+          [self, pass = std::move(pass), attempts = std::move(attempts),
+           queue_committed = std::move(queue_committed)](bool ok) mutable {
+            queue_committed(ok);
+            if (ok) return self->on_attempts(pass, std::move(attempts));
+            // The publish failed, so these messages never were: nothing to deliver or dead-letter.
+            {
+              std::lock_guard done_lock(self->mu_);
+              self->batches_inflight_--;
+            }
+            for (const auto& m : pass) self->finish(m->seq);
+          },
+          keep_log};
+}
+
 // Fills the window: the next messages the filter lets through, in batches the
 // deliverer takes. Messages the filter refuses are done at once.
 void Subscription::pump() {
@@ -180,26 +275,9 @@ void Subscription::pump() {
         PublishedPtr m = topic->next(next_);
         if (!m) break;
         next_ = m->seq + 1;
-        FilterOutcome outcome = FilterOutcome::match;
-        if (settings_.filter)
-          outcome = settings_.filter->scope() == FilterScope::message_body
-                        ? settings_.filter->evaluate(m->entry.message)
-                        : settings_.filter->evaluate(m->entry.attributes);
+        const FilterOutcome outcome = filter_locked(*m);
         if (outcome != FilterOutcome::match) {
-          switch (outcome) {
-            case FilterOutcome::no_attributes:
-              probe_.filtered_out_no_attributes++;
-              break;
-            case FilterOutcome::invalid_attributes:
-              probe_.filtered_out_invalid_attributes++;
-              break;
-            case FilterOutcome::invalid_body:
-              probe_.filtered_out_invalid_body++;
-              break;
-            default:
-              break;
-          }
-          probe_.filtered_out++;
+          count_filtered(outcome);
           if (inflight_.empty()) cursor_ = next_;
           continue;
         }
@@ -211,7 +289,7 @@ void Subscription::pump() {
         throttle_timer_ = true;
         context_.scheduler->schedule_at((now / 1000 + 1) * 1000, [self = shared_from_this()] {
           {
-            std::lock_guard lock(self->mu_);
+            std::lock_guard timer_lock(self->mu_);
             self->throttle_timer_ = false;
           }
           self->wake();
@@ -333,7 +411,8 @@ void Subscription::finish(Seq seq) {
 
 // Writes the cursor without waiting (periodic durability); one write at a time,
 // the last value wins. A crash may forget the last advances: those messages are
-// delivered again.
+// delivered again. A failed write is tried again a second later, not at once:
+// a store that refuses writes must not be spun on.
 void Subscription::persist_cursor_locked() {
   if (cursor_write_pending_ || cursor_ == persisted_cursor_ || retired_) return;
   cursor_write_pending_ = true;
@@ -343,9 +422,17 @@ void Subscription::persist_cursor_locked() {
   auto self = shared_from_this();
   context_.scheduler->post([self, value, b = std::move(b)]() mutable {
     self->store_.commit(std::move(b), storage::Durability::periodic, [self, value](bool ok) {
+      if (!ok) {
+        self->context_.scheduler->schedule_at(self->context_.clock->now() + 1000, [self] {
+          std::lock_guard lock(self->mu_);
+          self->cursor_write_pending_ = false;
+          self->persist_cursor_locked();
+        });
+        return;
+      }
       std::lock_guard lock(self->mu_);
       self->cursor_write_pending_ = false;
-      if (ok) self->persisted_cursor_ = value;
+      self->persisted_cursor_ = value;
       self->persist_cursor_locked();
     });
   });

@@ -14,15 +14,24 @@
 // FIFO topics deliver one batch at a time per subscription, in sequence order,
 // so each message group's order is kept in the queue.
 //
+// Write-through: an SQS subscription that is caught up does not wait for the
+// log at all. Its queue copies go into the publish's own commit (take_inline),
+// so a publish to N caught-up queues is one write; and when every subscription
+// took it so, a standard topic does not write the message to its log either.
+// A subscription that falls behind (a failure, a retry, a full window) reads
+// the log until it has caught up again.
+//
 // Threading: every public method may be called from any thread; deliveries and
 // their callbacks run with the subscription's lock released.
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "runtime/storage/store.h"
 #include "runtime/topic/attributes.h"
@@ -88,6 +97,28 @@ class Subscription : public std::enable_shared_from_this<Subscription> {
 
   // New messages were published (or a delivery slot freed): deliver what the window allows.
   void wake();
+
+  // Write-through fan-out (Topic::publish): an SQS subscription that has
+  // delivered everything before `messages` and has nothing in flight takes
+  // them into the publish's own commit. The copies its filter lets through are
+  // staged into `commit`, `durability` is raised to what the queue asks, and
+  // `committed` must be called with the commit's outcome. Otherwise the
+  // messages reach it through the topic's log, as any other subscription's.
+  struct Inline {
+    enum class Take : uint8_t {
+      taken,
+      not_subscribed,  // not confirmed, or retired: needs nothing
+      from_log,        // behind, busy, not SQS, or its queue is gone
+    };
+    Take take;
+    std::function<void(bool ok)> committed;
+    bool keep_log = false;  // taken, but the queue refused some: their retries need the log after a restart
+  };
+  Inline take_inline(const std::vector<PublishedPtr>& messages, storage::WriteBatch& commit,
+                     storage::Durability& durability);
+  // Signs what take_inline will put into envelopes, before the publish takes
+  // the topic's order lock, so that no publish waits there for a signature.
+  void presign(const std::vector<PublishedPtr>& messages);
   // Replays the archive from `from_ms` (ReplayPolicy): rewinds the cursor to the
   // first archived message at or after it.
   void replay_from(TimeMs from_ms);
@@ -106,6 +137,9 @@ class Subscription : public std::enable_shared_from_this<Subscription> {
     int attempts = 0;  // failed attempts so far
   };
   void pump();
+  FilterOutcome filter_locked(const Published& m) const;
+  void count_filtered(FilterOutcome outcome);
+  bool writes_through_locked() const;
   void dispatch(std::vector<PublishedPtr> batch);
   void on_attempts(const std::vector<PublishedPtr>& batch, std::vector<Attempt> attempts);
   void retry_later(const PublishedPtr& message, int delay_seconds);

@@ -226,9 +226,16 @@ void Topic::publish(std::vector<PublishEntry> entries, PublishCallback done) {
     fresh_index.push_back(i);
   }
 
+  // Signatures for the envelopes the caught-up subscriptions will take are made
+  // now, outside the order lock, where publishes to one topic queue up.
+  std::vector<PublishedPtr> staged_view(fresh.begin(), fresh.end());
+  for (auto& s : subscriptions()) s->presign(staged_view);
+
   std::unique_lock order(order_mu_);
   storage::WriteBatch batch;
   std::vector<std::string> dedup_keys;  // entries added by this publish, undone if the commit fails
+  std::vector<PublishedPtr> published;  // what this publish stores, in sequence order
+  std::vector<SubscriptionPtr> subs;
   {
     std::lock_guard lock(mu_);
     if (retired_) {
@@ -257,42 +264,65 @@ void Topic::publish(std::vector<PublishEntry> entries, PublishCallback done) {
       } else {
         m->seq = next_seq_++;
       }
-      batch.put(format::message_key(uid_, m->seq), format::encode_message(*m));
+      published.push_back(m);
     }
+    subs = subscriptions_;
   }
-  if (batch.empty()) {
+  if (published.empty()) {
     order.unlock();
     return done(std::move(results));
   }
+  // Write-through: each caught-up SQS subscription stages its queue copies into
+  // this commit. The log keeps the message for everyone else, for FIFO's
+  // deduplication and archive, and for a refused copy's retries; when nobody
+  // needs it there, a standard topic does not write it at all (it stays in
+  // memory until the sweep, for a subscription confirmed meanwhile).
+  storage::Durability durability = durability_;
+  std::vector<std::function<void(bool)>> inline_done;
+  bool keep_log = fifo_;
+  for (const auto& s : subs) {
+    auto taken = s->take_inline(published, batch, durability);
+    if (taken.take == Subscription::Inline::Take::taken) inline_done.push_back(std::move(taken.committed));
+    keep_log |= taken.take == Subscription::Inline::Take::from_log || taken.keep_log;
+  }
+  if (keep_log)
+    for (const auto& m : published) batch.put(format::message_key(uid_, m->seq), format::encode_message(*m));
+
   auto self = shared_from_this();
   auto shared_results = std::make_shared<std::vector<Result<PublishOutcome, Error>>>(std::move(results));
-  store_.commit(std::move(batch), durability_,
-                [self, fresh = std::move(fresh), fresh_index = std::move(fresh_index),
-                 dedup_keys = std::move(dedup_keys), shared_results, done = std::move(done)](bool ok) mutable {
-                  std::vector<SubscriptionPtr> subs;
-                  uint64_t bytes = 0, count = 0;
-                  {
-                    std::lock_guard lock(self->mu_);
-                    for (size_t k = 0; k < fresh.size(); ++k) {
-                      if (!fresh[k]) continue;
-                      auto& r = (*shared_results)[fresh_index[k]];
-                      if (!ok) continue;  // stays a storage failure
-                      r = PublishOutcome{fresh[k]->message_id, self->fifo_ ? sequence_number(fresh[k]->seq) : ""};
-                      bytes += fresh[k]->bytes();
-                      count++;
-                      self->end_ = fresh[k]->seq + 1;
-                      self->hold_locked(std::move(fresh[k]));
-                    }
-                    if (!ok)
-                      for (const auto& key : dedup_keys) self->dedup_.erase(key);
-                    if (!ok && !fresh.empty()) self->end_ = std::max(self->end_, self->next_seq_);
-                    subs = self->subscriptions_;
-                  }
-                  self->probe_.published += count;
-                  self->probe_.publish_bytes += bytes;
-                  done(std::move(*shared_results));
-                  for (auto& s : subs) s->wake();
-                });
+  auto on_commit = [self, fresh = std::move(fresh), fresh_index = std::move(fresh_index),
+                    dedup_keys = std::move(dedup_keys), shared_results, inline_done = std::move(inline_done),
+                    done = std::move(done)](bool ok) mutable {
+    std::vector<SubscriptionPtr> to_wake;
+    uint64_t bytes = 0, count = 0;
+    {
+      std::lock_guard lock(self->mu_);
+      for (size_t k = 0; k < fresh.size(); ++k) {
+        if (!fresh[k]) continue;
+        auto& r = (*shared_results)[fresh_index[k]];
+        if (!ok) continue;  // stays a storage failure
+        r = PublishOutcome{fresh[k]->message_id, self->fifo_ ? sequence_number(fresh[k]->seq) : ""};
+        bytes += fresh[k]->bytes();
+        count++;
+        self->end_ = fresh[k]->seq + 1;
+        self->hold_locked(std::move(fresh[k]));
+      }
+      if (!ok)
+        for (const auto& key : dedup_keys) self->dedup_.erase(key);
+      if (!ok && !fresh.empty()) self->end_ = std::max(self->end_, self->next_seq_);
+      to_wake = self->subscriptions_;
+    }
+    self->probe_.published += count;
+    self->probe_.publish_bytes += bytes;
+    done(std::move(*shared_results));
+    for (auto& committed : inline_done) committed(ok);
+    for (auto& s : to_wake) s->wake();
+  };
+  if (batch.empty()) {  // no subscriber needed a write
+    order.unlock();
+    return on_commit(true);
+  }
+  store_.commit(std::move(batch), durability, std::move(on_commit));
 }
 
 PublishedPtr Topic::next(Seq from) const {

@@ -30,6 +30,26 @@ TEST(Text, MessageTextRejectsControlCharactersAndBadUtf8) {
   EXPECT_FALSE(is_valid_message_text("\xf4\x90\x80\x80"));  // above U+10FFFF
 }
 
+// The word-at-a-time ASCII path must see a bad byte at every offset of a word,
+// and hand multi-byte characters that straddle words to the careful path.
+TEST(Text, MessageTextChecksEveryByteOfLongAsciiRuns) {
+  const std::string ascii(40, 'x');
+  EXPECT_TRUE(is_valid_message_text(ascii + "\x7f~ \t"));
+  for (size_t at = 0; at < ascii.size(); ++at)
+    for (char bad : {'\0', '\x01', '\x1f', '\x0b'}) {
+      std::string s = ascii;
+      s[at] = bad;
+      EXPECT_FALSE(is_valid_message_text(s)) << "byte " << int(bad) << " at " << at;
+    }
+  for (size_t at = 0; at + 3 < ascii.size(); ++at) {
+    std::string s = ascii;
+    s.replace(at, 3, "\xe2\x82\xac");  // €
+    EXPECT_TRUE(is_valid_message_text(s)) << at;
+    s.replace(at, 3, "\xef\xbf\xbf");  // U+FFFF
+    EXPECT_FALSE(is_valid_message_text(s)) << at;
+  }
+}
+
 TEST(Text, PadsDecimals) {
   EXPECT_EQ(pad_decimal(42, 5), "00042");
   EXPECT_EQ(pad_decimal(123456, 3), "123456");

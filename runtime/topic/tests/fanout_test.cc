@@ -4,6 +4,7 @@
 #include <regex>
 #include <set>
 
+#include "runtime/storage/testing/faulty_store.h"
 #include "runtime/topic/envelope.h"
 #include "runtime/topic/tests/topic_fixture.h"
 
@@ -296,21 +297,117 @@ TEST_F(FanoutTest, ALaggingSubscriptionReadsWhatMemoryDroppedFromTheStore) {
   EXPECT_EQ(topic->subscriptions().at(0)->cursor(), topic->end());
 }
 
-TEST_F(FanoutTest, SweepRemovesWhatEverySubscriptionDelivered) {
+size_t stored_messages(storage::Store& store, const TopicPtr& topic) {
+  size_t n = 0;
+  store.scan(format::message_prefix(topic->uid()), [&](auto, auto) { return ++n, true; });
+  return n;
+}
+
+// Caught-up SQS subscriptions take each publish into its own commit: every
+// queue has its copy when Publish answers, and the topic's log holds nothing.
+TEST_F(FanoutTest, CaughtUpQueuesGetTheirCopiesInThePublishCommit) {
+  auto topic = create_topic("t");
+  auto all = create("all"), only_x = create("only-x");
+  subscribe_ok(topic, "sqs", all->arn(), {{"RawMessageDelivery", "true"}});
+  subscribe_ok(topic, "sqs", only_x->arn(), {{"FilterPolicy", R"({"kind": ["x"]})"}});
+  std::vector<PublishEntry> entries;
+  for (int i = 0; i < 6; ++i) entries.push_back(message("m" + std::to_string(i), attrs({{"kind", i % 2 ? "x" : "y"}})));
+  std::optional<std::vector<Result<PublishOutcome, Error>>> answer;
+  topics->publish(topic, std::move(entries), [&](auto r) { answer = std::move(r); });
+  // With an in-memory store the commit completes inside publish(): nothing
+  // scheduled has run, yet the queues hold the messages.
+  ASSERT_TRUE(answer.has_value());
+  for (const auto& r : *answer) EXPECT_TRUE(r.ok());
+  EXPECT_EQ(all->counts().visible, 6u);
+  EXPECT_EQ(only_x->counts().visible, 3u);
+  EXPECT_EQ(stored_messages(topic_store, topic), 0u);
+  scheduler.run_pending();
+  EXPECT_EQ(bodies(all), (std::vector<std::string>{"m0", "m1", "m2", "m3", "m4", "m5"}));
+  EXPECT_EQ(messages(only_x), (std::vector<std::string>{"m1", "m3", "m5"}));
+  for (const auto& s : topic->subscriptions()) EXPECT_EQ(s->cursor(), topic->end());
+  EXPECT_EQ(topic->subscriptions()[1]->probe().filtered_out, 3u);
+}
+
+// A subscription that cannot take the publish at once (an HTTP endpoint that
+// is down) has it from the log; the sweep removes it once everyone has it.
+TEST_F(FanoutTest, TheLogKeepsWhatASubscriptionBehindNeedsUntilTheSweep) {
   auto topic = create_topic("t");
   auto q = create("q");
   subscribe_ok(topic, "sqs", q->arn());
+  http.reply = [](const HttpClientRequest&) { return 200; };
+  const auto endpoint = subscribe_ok(topic, "http", "http://h.test/");
+  auto token = json::parse(http.of_type("SubscriptionConfirmation").at(0).body)["Token"].get<std::string>();
+  ASSERT_TRUE((await<Result<SubscriptionView, Error>>(scheduler, [&](auto done) {
+                topics->confirm(topic->arn(), token, false, done);
+              })).ok());
+  http.reply = [](const HttpClientRequest&) { return 503; };
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(publish(topic, message("m")).ok());
-  auto stored = [&] {
-    size_t n = 0;
-    topic_store.scan(format::message_prefix(topic->uid()), [&](auto, auto) { return ++n, true; });
-    return n;
-  };
-  EXPECT_EQ(stored(), 10u);
+  EXPECT_EQ(stored_messages(topic_store, topic), 10u);
+  EXPECT_EQ(bodies(q).size(), 10u);  // the queue did not wait for the endpoint
+  http.reply = [](const HttpClientRequest&) { return 200; };
+  advance_seconds(61);
+  EXPECT_EQ(http.of_type("Notification").size() >= 10, true);
   clock.advance(TopicServiceOptions{}.sweep_interval_ms);
   scheduler.run_pending();
-  EXPECT_EQ(stored(), 0u);
-  EXPECT_EQ(bodies(q).size(), 10u);
+  EXPECT_EQ(stored_messages(topic_store, topic), 0u);
+}
+
+// A queue that refuses a copy (too large for it) sends that copy to the
+// subscription's dead-letter queue, and the log keeps the message meanwhile.
+TEST_F(FanoutTest, ACopyTheQueueRefusesGoesToTheDeadLetterQueue) {
+  auto topic = create_topic("t");
+  auto small = create("small", {{"MaximumMessageSize", "1024"}}), dlq = create("dlq");
+  subscribe_ok(topic, "sqs", small->arn(),
+               {{"RawMessageDelivery", "true"}, {"RedrivePolicy", json{{"deadLetterTargetArn", dlq->arn()}}.dump()}});
+  ASSERT_TRUE(publish(topic, message(std::string(2000, 'x'))).ok());
+  ASSERT_TRUE(publish(topic, message("fits")).ok());
+  EXPECT_EQ(bodies(small), (std::vector<std::string>{"fits"}));
+  EXPECT_EQ(bodies(dlq), (std::vector<std::string>{std::string(2000, 'x')}));
+  EXPECT_EQ(topic->subscriptions()[0]->probe().dead_lettered, 1u);
+}
+
+// The queue copies are part of the publish's commit: when it fails, Publish
+// fails and no queue has the message, not even for a moment.
+TEST(WriteThrough, AFailedPublishLeavesNothingInTheQueues) {
+  ManualClock clock;
+  sluice::testing::ManualScheduler scheduler{clock};
+  storage::testing::FaultyStore store;
+  storage::MemoryStore memory;
+  queue::QueueService queues(queue::QueueServiceOptions{}, store, memory, clock, scheduler);
+  DeliveryContext context;
+  context.queues = &queues;
+  TopicService topics(TopicServiceOptions{}, store, clock, scheduler, context);
+  ASSERT_TRUE(topics.recover().ok());
+  auto q = await<queue::Result<queue::QueuePtr>>(scheduler, [&](auto done) {
+    queues.create_queue({queue::testing::kRegion, queue::testing::kAccount, "q"}, {}, {}, done);
+  });
+  ASSERT_TRUE(q.ok());
+  auto topic = await<Result<TopicPtr, Error>>(scheduler, [&](auto done) {
+    topics.create_topic({queue::testing::kRegion, queue::testing::kAccount, "t"}, {}, {}, "", done);
+  });
+  ASSERT_TRUE(topic.ok());
+  ASSERT_TRUE((await<Result<SubscriptionView, Error>>(scheduler, [&](auto done) {
+                topics.subscribe(*topic, SubscribeRequest{"sqs", (*q)->arn(), {}, queue::testing::kAccount}, done);
+              })).ok());
+  auto publish = [&](std::string body) {
+    PublishEntry e;
+    e.message = std::move(body);
+    std::vector<PublishEntry> v{std::move(e)};
+    auto r = await<std::vector<Result<PublishOutcome, Error>>>(
+        scheduler, [&](auto done) { topics.publish(*topic, std::move(v), done); });
+    scheduler.run_pending();
+    return r.at(0);
+  };
+  store.fail_commits = true;
+  auto failed = publish("lost");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, errc::storage_failure);
+  EXPECT_EQ((*q)->counts().visible, 0u);
+  store.fail_commits = false;
+  ASSERT_TRUE(publish("kept").ok());
+  EXPECT_EQ((*q)->counts().visible, 1u);
+  EXPECT_EQ((*topic)->subscriptions().at(0)->cursor(), (*topic)->end());
+  topics.stop();
 }
 
 TEST_F(FanoutTest, ArchiveReplaysToANewSubscription) {

@@ -78,7 +78,9 @@ class ScriptedHttp final : public HttpClient {
 class TopicFixture : public queue::testing::QueueFixture {
  protected:
   ScriptedHttp http{scheduler};
-  storage::MemoryStore topic_store;
+  // One store for topics and queues, as in the sidecar: caught-up SQS
+  // subscriptions then write through (their copies in the publish's commit).
+  storage::Store& topic_store = durable;
   TopicServiceOptions options;
   std::unique_ptr<TopicService> topics = make_service();
 
