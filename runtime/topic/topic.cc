@@ -314,8 +314,10 @@ void Topic::publish(std::vector<PublishEntry> entries, PublishCallback done) {
     }
     self->probe_.published += count;
     self->probe_.publish_bytes += bytes;
-    done(std::move(*shared_results));
+    // The queues' copies become receivable before Publish answers: a client that
+    // publishes and then receives finds its message.
     for (auto& committed : inline_done) committed(ok);
+    done(std::move(*shared_results));
     for (auto& s : to_wake) s->wake();
   };
   if (batch.empty()) {  // no subscriber needed a write

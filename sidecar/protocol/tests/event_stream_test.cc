@@ -15,8 +15,8 @@ std::string bytes(std::initializer_list<int> b) {
 
 // The event-stream specification's own vector: a message with no headers and no payload.
 TEST(EventStream, EncodesTheSpecificationsEmptyMessage) {
-  EXPECT_EQ(encode_event({}, ""), bytes({0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x05, 0xc2, 0x48, 0xeb, 0x7d,
-                                         0x98, 0xc8, 0xff}));
+  EXPECT_EQ(encode_event({}, ""),
+            bytes({0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x05, 0xc2, 0x48, 0xeb, 0x7d, 0x98, 0xc8, 0xff}));
 }
 
 TEST(EventStream, ASubscribeToShardEventReadsBackWithItsHeaders) {
@@ -68,13 +68,14 @@ std::string frame_of(const std::string& headers, const std::string& payload) {
 }
 
 TEST(EventStream, ReadsEveryHeaderType) {
-  const std::string headers = bytes({1, 'b', 0,                                      // true
-                                     1, 'c', 2, 0x7f,                                // byte
-                                     1, 'i', 4, 0, 0, 0, 7,                          // int32
-                                     1, 'y', 6, 0, 2, 0xde, 0xad,                    // bytes
-                                     1, 's', 7, 0, 1, 'x',                           // string
-                                     1, 't', 8, 0, 0, 0, 0, 0, 0, 0, 1,              // timestamp
-                                     1, 'u', 9, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});  // uuid
+  const std::string headers =
+      bytes({1, 'b', 0,                                                                    // true
+             1, 'c', 2, 0x7f,                                                              // byte
+             1, 'i', 4, 0,    0, 0,    7,                                                  // int32
+             1, 'y', 6, 0,    2, 0xde, 0xad,                                               // bytes
+             1, 's', 7, 0,    1, 'x',                                                      // string
+             1, 't', 8, 0,    0, 0,    0,    0, 0, 0, 1,                                   // timestamp
+             1, 'u', 9, 1,    2, 3,    4,    5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});  // uuid
   EventStreamMessage m;
   size_t used = 0;
   ASSERT_EQ(decode_event(frame_of(headers, "p"), m, used), EventDecode::ok);
