@@ -58,6 +58,13 @@ class Module {
 // The registry: every module this sidecar hosts.
 std::vector<std::unique_ptr<Module>> make_modules(const ModuleContext& context);
 
+// How make_modules() makes one module: `earlier` are the modules made before
+// it, which it may use through this interface only (SNS delivers into the
+// queues that some earlier module's queue_targets() offers). Each service
+// defines one, `<service>::make_module`, in sidecar/<service>/<service>_module.cc.
+using ModuleMaker = std::unique_ptr<Module> (*)(const ModuleContext& context,
+                                                std::span<const std::unique_ptr<Module>> earlier);
+
 // Kinds that only the operator acts on (they scale Deployments): standalone, their
 // manifests are accepted and skipped.
 std::span<const std::string_view> operator_only_kinds();

@@ -1,22 +1,27 @@
 // The registry of service modules and of the kinds only the operator acts on.
-// A new engine adds its row here (docs/adding-an-engine.md).
+// A new engine adds its row here (docs/adding-an-engine.md). Modules are named
+// only by their makers: what one module uses of another goes through the
+// Module interface.
 
 #include <array>
 
 #include "sidecar/module.h"
-#include "sidecar/sns/sns_module.h"
-#include "sidecar/sqs/sqs_module.h"
 
 namespace sluice {
 
+namespace sqs {
+std::unique_ptr<Module> make_module(const ModuleContext&, std::span<const std::unique_ptr<Module>>);
+}
+namespace sns {
+std::unique_ptr<Module> make_module(const ModuleContext&, std::span<const std::unique_ptr<Module>>);
+}
+
 std::vector<std::unique_ptr<Module>> make_modules(const ModuleContext& context) {
+  // In order: SNS delivers into SQS's queues in process, and the sidecar
+  // destroys modules in reverse order, so the queues outlive the topics.
+  static constexpr std::array<ModuleMaker, 2> kMakers = {sqs::make_module, sns::make_module};
   std::vector<std::unique_ptr<Module>> modules;
-  auto sqs = std::make_unique<sqs::SqsModule>(context);
-  // SNS delivers into SQS's queues in process; the sidecar destroys modules in
-  // reverse order, so the queues outlive the topics.
-  auto sns = std::make_unique<sns::SnsModule>(context, sqs->queue_targets());
-  modules.push_back(std::move(sqs));
-  modules.push_back(std::move(sns));
+  for (ModuleMaker make : kMakers) modules.push_back(make(context, modules));
   return modules;
 }
 

@@ -66,4 +66,11 @@ std::vector<std::shared_ptr<prometheus::Collectable>> SnsModule::collectors() {
   return {make_sns_collector(topics_, options_.metrics)};
 }
 
+std::unique_ptr<Module> make_module(const ModuleContext& context, std::span<const std::unique_ptr<Module>> earlier) {
+  QueueTargets* queues = nullptr;  // none: no SQS subscription is delivered
+  for (const auto& m : earlier)
+    if (!queues) queues = m->queue_targets();
+  return std::make_unique<SnsModule>(context, queues);
+}
+
 }  // namespace sluice::sns

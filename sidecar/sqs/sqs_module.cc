@@ -34,4 +34,8 @@ std::vector<std::shared_ptr<prometheus::Collectable>> SqsModule::collectors() {
   return {make_sqs_collector(queues_, options_.metrics)};
 }
 
+std::unique_ptr<Module> make_module(const ModuleContext& context, std::span<const std::unique_ptr<Module>>) {
+  return std::make_unique<SqsModule>(context);
+}
+
 }  // namespace sluice::sqs
