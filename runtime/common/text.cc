@@ -91,6 +91,15 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
   return 0;
 }
 
+bool is_valid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = utf8_sequence_length(s, i);
+    if (!n) return false;
+    i += n;
+  }
+  return true;
+}
+
 bool starts_with_ignore_case(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
   for (size_t i = 0; i < prefix.size(); ++i) {

@@ -20,6 +20,8 @@ bool is_valid_message_text(std::string_view s);
 // Length of the well-formed UTF-8 sequence starting at s[i] (RFC 3629, table 3-7:
 // no overlongs, no surrogates, nothing above U+10FFFF), or 0 if there is none.
 size_t utf8_sequence_length(std::string_view s, size_t i);
+// True if all of `s` is well-formed UTF-8.
+bool is_valid_utf8(std::string_view s);
 
 // Percent-encodes everything but RFC 3986's unreserved characters (for query strings).
 std::string url_encode(std::string_view s);

@@ -93,15 +93,6 @@ bool framed_and_shallow(std::string_view bytes, std::vector<std::pair<size_t, si
   }
 }
 
-bool valid_utf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    const size_t n = utf8_sequence_length(s, i);
-    if (!n) return false;
-    i += n;
-  }
-  return true;
-}
-
 // Byte strings become base64 text, as blobs are in AWS JSON; every text must be UTF-8.
 bool to_json_document(json& v) {
   if (v.is_binary()) {
@@ -109,10 +100,10 @@ bool to_json_document(json& v) {
     v = base64_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
     return true;
   }
-  if (v.is_string()) return valid_utf8(v.get_ref<const std::string&>());
+  if (v.is_string()) return is_valid_utf8(v.get_ref<const std::string&>());
   if (v.is_object())
     for (auto it = v.begin(); it != v.end(); ++it)
-      if (!valid_utf8(it.key()) || !to_json_document(it.value())) return false;
+      if (!is_valid_utf8(it.key()) || !to_json_document(it.value())) return false;
   if (v.is_array())
     for (auto& item : v)
       if (!to_json_document(item)) return false;

@@ -50,6 +50,15 @@ TEST(Text, MessageTextChecksEveryByteOfLongAsciiRuns) {
   }
 }
 
+TEST(Text, Utf8IsCheckedWhole) {
+  EXPECT_TRUE(is_valid_utf8(""));
+  EXPECT_TRUE(is_valid_utf8("caf\xc3\xa9 \xf0\x9f\x98\x80"));
+  EXPECT_TRUE(is_valid_utf8(std::string("a\0b", 3)));  // NUL is UTF-8, if not SQS text
+  EXPECT_FALSE(is_valid_utf8("caf\xc3"));              // truncated at the end
+  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));         // a surrogate
+  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));             // overlong
+}
+
 TEST(Text, PadsDecimals) {
   EXPECT_EQ(pad_decimal(42, 5), "00042");
   EXPECT_EQ(pad_decimal(123456, 3), "123456");

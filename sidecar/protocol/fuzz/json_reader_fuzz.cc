@@ -37,15 +37,6 @@ int depth_of(const json& v) {
   return v.is_structured() ? deepest + 1 : 0;
 }
 
-bool valid_utf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    const size_t len = sluice::utf8_sequence_length(s, i);
-    if (!len) return false;
-    i += len;
-  }
-  return true;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -72,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check(written == nlohmann_dump(as_string), "write_json wrote a string differently from nlohmann");
   const auto back = sluice::protocol::read_json(written);
   check(back && back->is_string(), "read_json refused a string write_json wrote");
-  if (valid_utf8(text)) check(*back == as_string, "a string did not survive write_json and read_json");
-  else check(valid_utf8(back->get_ref<const std::string&>()), "write_json left malformed UTF-8 in a string");
+  if (sluice::is_valid_utf8(text)) check(*back == as_string, "a string did not survive write_json and read_json");
+  else check(sluice::is_valid_utf8(back->get_ref<const std::string&>()), "write_json left malformed UTF-8 in a string");
   return 0;
 }
