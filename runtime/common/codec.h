@@ -36,6 +36,16 @@ inline void put_bytes(std::string& out, std::string_view s) {
   out.append(s);
 }
 
+// Name/value pairs (attributes, tags): a count, then each name and value.
+template <class Pairs>
+void put_pairs(std::string& out, const Pairs& pairs) {
+  put_varint(out, pairs.size());
+  for (const auto& [k, v] : pairs) {
+    put_bytes(out, k);
+    put_bytes(out, v);
+  }
+}
+
 class Reader {
  public:
   explicit Reader(std::string_view in) : in_(in) {}
@@ -81,6 +91,19 @@ class Reader {
     if (in_.empty()) return false;
     v = uint8_t(in_.front());
     in_.remove_prefix(1);
+    return true;
+  }
+  // Pairs written by put_pairs into a vector of pairs or a map; at most 1,000,000.
+  template <class Pairs>
+  bool pairs(Pairs& out) {
+    uint64_t n = 0;
+    if (!varint(n) || n > 1'000'000) return false;
+    for (uint64_t i = 0; i < n; ++i) {
+      std::string k, v;
+      if (!bytes(k) || !bytes(v)) return false;
+      if constexpr (requires { out.emplace_back(k, v); }) out.emplace_back(std::move(k), std::move(v));
+      else out.emplace(std::move(k), std::move(v));
+    }
     return true;
   }
   bool done() const { return in_.empty(); }

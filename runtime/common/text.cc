@@ -71,6 +71,12 @@ bool is_valid_message_text(std::string_view s) {
   return true;
 }
 
+size_t utf8_length(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<uint8_t>(c) & 0xC0) != 0x80;  // continuation bytes are not characters
+  return n;
+}
+
 size_t utf8_sequence_length(std::string_view s, size_t i) {
   auto at = [&](size_t k) { return i + k < s.size() ? static_cast<uint8_t>(s[i + k]) : uint8_t(0); };
   auto in = [](uint8_t b, uint8_t lo, uint8_t hi) { return b >= lo && b <= hi; };

@@ -22,6 +22,8 @@ bool is_valid_message_text(std::string_view s);
 size_t utf8_sequence_length(std::string_view s, size_t i);
 // True if all of `s` is well-formed UTF-8.
 bool is_valid_utf8(std::string_view s);
+// Characters (code points) of well-formed UTF-8: what AWS's length limits count.
+size_t utf8_length(std::string_view s);
 
 // Percent-encodes everything but RFC 3986's unreserved characters (for query strings).
 std::string url_encode(std::string_view s);

@@ -13,25 +13,6 @@ constexpr uint8_t kDedupVersion = 1;
 constexpr size_t kUidKeyBytes = 1 + 8;      // tag, uid
 constexpr size_t kSeqKeyBytes = 1 + 8 + 8;  // tag, uid, seq
 
-void put_pairs(std::string& out, const StringPairs& pairs) {
-  codec::put_varint(out, pairs.size());
-  for (const auto& [k, v] : pairs) {
-    codec::put_bytes(out, k);
-    codec::put_bytes(out, v);
-  }
-}
-
-bool get_pairs(codec::Reader& r, StringPairs& out) {
-  uint64_t n = 0;
-  if (!r.varint(n) || n > 1'000'000) return false;
-  for (uint64_t i = 0; i < n; ++i) {
-    std::string k, v;
-    if (!r.bytes(k) || !r.bytes(v)) return false;
-    out.emplace_back(std::move(k), std::move(v));
-  }
-  return true;
-}
-
 std::string seq_key(storage::Tag tag, uint64_t uid, Seq seq) {
   std::string k = uid_prefix(tag, uid);
   codec::put_u64_be(k, seq);
@@ -103,8 +84,8 @@ std::string encode_queue_record(const QueueRecord& r) {
   codec::put_varint(v, r.uid);
   codec::put_signed(v, r.created_ms);
   codec::put_signed(v, r.modified_ms);
-  put_pairs(v, r.fields);
-  put_pairs(v, r.tags);
+  codec::put_pairs(v, r.fields);
+  codec::put_pairs(v, r.tags);
   return v;
 }
 
@@ -113,7 +94,7 @@ std::optional<QueueRecord> decode_queue_record(std::string_view value) {
   codec::Reader r(value.substr(1));
   QueueRecord out;
   if (!r.varint(out.uid) || out.uid == 0 || !r.signed_varint(out.created_ms) || !r.signed_varint(out.modified_ms) ||
-      !get_pairs(r, out.fields) || !get_pairs(r, out.tags) || !r.done())
+      !r.pairs(out.fields) || !r.pairs(out.tags) || !r.done())
     return std::nullopt;
   return out;
 }

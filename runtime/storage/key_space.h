@@ -6,6 +6,7 @@
 // own (runtime/queue/queue_format.h for the queue engine).
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,8 @@ enum class Tag : char {
   subscription = 'S',         // a subscription: protocol, endpoint, state, attributes
   subscription_cursor = 'C',  // how far a subscription has delivered
   topic_message = 'N',        // a message published to a topic
+  stream = 'K',               // a Kinesis stream: settings, tags, shards and their lineage, consumers
+  stream_record = 'R',        // one record of one shard of a stream
 };
 
 struct TagInfo {
@@ -36,9 +39,35 @@ inline constexpr std::array kTags = {
     TagInfo{Tag::subscription, "subscription"},
     TagInfo{Tag::subscription_cursor, "subscription_cursor"},
     TagInfo{Tag::topic_message, "topic_message"},
+    TagInfo{Tag::stream, "stream"},
+    TagInfo{Tag::stream_record, "stream_record"},
 };
 
 // A key (or key prefix) that starts with `tag`.
 inline std::string key_of(Tag tag) { return std::string(1, char(tag)); }
+
+// The key of a resource named per region and account (a topic, a stream):
+// tag region \0 account \0 name.
+inline std::string named_key(Tag tag, std::string_view region, std::string_view account, std::string_view name) {
+  std::string k = key_of(tag);
+  k.append(region).push_back('\0');
+  k.append(account).push_back('\0');
+  k.append(name);
+  return k;
+}
+
+struct NamedKey {
+  std::string region, account, name;
+};
+inline std::optional<NamedKey> parse_named_key(Tag tag, std::string_view key) {
+  if (key.empty() || key[0] != char(tag)) return std::nullopt;
+  key.remove_prefix(1);
+  const auto a = key.find('\0');
+  if (a == std::string_view::npos) return std::nullopt;
+  const auto b = key.find('\0', a + 1);
+  if (b == std::string_view::npos) return std::nullopt;
+  return NamedKey{std::string(key.substr(0, a)), std::string(key.substr(a + 1, b - a - 1)),
+                  std::string(key.substr(b + 1))};
+}
 
 }  // namespace sluice::storage

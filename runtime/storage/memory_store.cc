@@ -67,6 +67,28 @@ bool MemoryStore::scan(std::string_view prefix, const std::function<bool(std::st
   return true;
 }
 
+bool MemoryStore::scan_range(std::string_view from, std::string_view to,
+                             const std::function<bool(std::string_view, std::string_view)>& fn) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  {
+    std::lock_guard lock(mu_);
+    for (auto it = data_.lower_bound(from); it != data_.end() && std::string_view(it->first) < to; ++it)
+      rows.emplace_back(it->first, it->second);
+  }
+  for (const auto& [k, v] : rows)
+    if (!fn(k, v)) break;
+  return true;
+}
+
+ReadResult MemoryStore::last_key(std::string_view from, std::string_view to) {
+  std::lock_guard lock(mu_);
+  auto it = data_.lower_bound(to);
+  if (it == data_.begin()) return ReadResult::none();
+  --it;
+  if (std::string_view(it->first) < from) return ReadResult::none();
+  return ReadResult::of(it->first);
+}
+
 ReadResult MemoryStore::first_key(std::string_view from, std::string_view to) {
   std::lock_guard lock(mu_);
   auto it = data_.lower_bound(from);

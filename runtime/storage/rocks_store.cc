@@ -223,6 +223,32 @@ bool RocksStore::scan(std::string_view prefix, const std::function<bool(std::str
   return it->status().ok();
 }
 
+bool RocksStore::scan_range(std::string_view from, std::string_view to,
+                            const std::function<bool(std::string_view, std::string_view)>& fn) {
+  rocksdb::ReadOptions read_options;
+  rocksdb::Slice upper(to.data(), to.size());
+  read_options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
+  for (it->Seek(rocksdb::Slice(from.data(), from.size())); it->Valid(); it->Next()) {
+    auto k = it->key();
+    auto v = it->value();
+    if (!fn(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size()))) return true;
+  }
+  return it->status().ok();
+}
+
+ReadResult RocksStore::last_key(std::string_view from, std::string_view to) {
+  rocksdb::ReadOptions read_options;
+  rocksdb::Slice lower(from.data(), from.size());
+  rocksdb::Slice upper(to.data(), to.size());
+  read_options.iterate_lower_bound = &lower;
+  read_options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
+  it->SeekToLast();
+  if (it->Valid()) return ReadResult::of(it->key().ToString());
+  return it->status().ok() ? ReadResult::none() : ReadResult::error();
+}
+
 ReadResult RocksStore::first_key(std::string_view from, std::string_view to) {
   rocksdb::ReadOptions read_options;
   rocksdb::Slice upper(to.data(), to.size());

@@ -48,7 +48,10 @@ class RocksStore final : public Store {
   ReadResult get(std::string_view key) override;
   std::vector<ReadResult> multi_get(const std::vector<std::string>& keys) override;
   bool scan(std::string_view prefix, const std::function<bool(std::string_view, std::string_view)>& fn) override;
+  bool scan_range(std::string_view from, std::string_view to,
+                  const std::function<bool(std::string_view, std::string_view)>& fn) override;
   ReadResult first_key(std::string_view from, std::string_view to) override;
+  ReadResult last_key(std::string_view from, std::string_view to) override;
   void flush() override;
 
   // Group-commit statistics, for metrics and benchmarks.

@@ -93,9 +93,17 @@ class Store {
   virtual bool scan(std::string_view prefix,
                     const std::function<bool(std::string_view key, std::string_view value)>& fn) = 0;
 
+  // Calls fn for each key in [from, to), in key order, until fn returns false
+  // (a stream's records from a position on). Returns false on an I/O error.
+  virtual bool scan_range(std::string_view from, std::string_view to,
+                          const std::function<bool(std::string_view key, std::string_view value)>& fn) = 0;
+
   // The first key at or after `from` and before `to` (empty: no bound), found
   // with one seek: for walking a key space range by range.
   virtual ReadResult first_key(std::string_view from, std::string_view to) = 0;
+  // The last key at or after `from` and before `to`, with one seek (a shard's
+  // newest record at recovery).
+  virtual ReadResult last_key(std::string_view from, std::string_view to) = 0;
 
   // Blocks until everything committed so far is fsynced.
   virtual void flush() = 0;

@@ -11,27 +11,6 @@ constexpr uint8_t kVersion = 1;
 
 std::string tagged(Tag tag) { return storage::key_of(tag); }
 
-void put_pairs(std::string& out, const auto& pairs) {
-  codec::put_varint(out, pairs.size());
-  for (const auto& [k, v] : pairs) {
-    codec::put_bytes(out, k);
-    codec::put_bytes(out, v);
-  }
-}
-
-template <class Out>
-bool get_pairs(codec::Reader& r, Out& out) {
-  uint64_t n;
-  if (!r.varint(n) || n > 100'000) return false;
-  for (uint64_t i = 0; i < n; ++i) {
-    std::string k, v;
-    if (!r.bytes(k) || !r.bytes(v)) return false;
-    if constexpr (requires { out.emplace_back(k, v); }) out.emplace_back(std::move(k), std::move(v));
-    else out.emplace(std::move(k), std::move(v));
-  }
-  return true;
-}
-
 bool version_ok(codec::Reader& r) {
   uint8_t v;
   return r.u8(v) && v == kVersion;
@@ -44,30 +23,21 @@ uint64_t u64_at(std::string_view key, size_t at) {
 }  // namespace
 
 std::string topic_key(std::string_view region, std::string_view account, std::string_view name) {
-  std::string k = tagged(Tag::topic);
-  k.append(region).push_back('\0');
-  k.append(account).push_back('\0');
-  k.append(name);
-  return k;
+  return storage::named_key(Tag::topic, region, account, name);
 }
 
 std::optional<TopicKeyParts> parse_topic_key(std::string_view key) {
-  if (key.empty() || key[0] != char(Tag::topic)) return std::nullopt;
-  key.remove_prefix(1);
-  const auto a = key.find('\0');
-  if (a == std::string_view::npos) return std::nullopt;
-  const auto b = key.find('\0', a + 1);
-  if (b == std::string_view::npos) return std::nullopt;
-  return TopicKeyParts{std::string(key.substr(0, a)), std::string(key.substr(a + 1, b - a - 1)),
-                       std::string(key.substr(b + 1))};
+  auto k = storage::parse_named_key(Tag::topic, key);
+  if (!k) return std::nullopt;
+  return TopicKeyParts{std::move(k->region), std::move(k->account), std::move(k->name)};
 }
 
 std::string encode_topic(const TopicRecord& t) {
   std::string out(1, char(kVersion));
   codec::put_varint(out, t.uid);
   codec::put_signed(out, t.created_ms);
-  put_pairs(out, t.attributes);
-  put_pairs(out, t.tags);
+  codec::put_pairs(out, t.attributes);
+  codec::put_pairs(out, t.tags);
   codec::put_bytes(out, t.data_protection_policy);
   return out;
 }
@@ -75,8 +45,8 @@ std::string encode_topic(const TopicRecord& t) {
 std::optional<TopicRecord> decode_topic(std::string_view value) {
   codec::Reader r(value);
   TopicRecord t;
-  if (!version_ok(r) || !r.varint(t.uid) || !r.signed_varint(t.created_ms) || !get_pairs(r, t.attributes) ||
-      !get_pairs(r, t.tags) || !r.bytes(t.data_protection_policy) || !r.done())
+  if (!version_ok(r) || !r.varint(t.uid) || !r.signed_varint(t.created_ms) || !r.pairs(t.attributes) ||
+      !r.pairs(t.tags) || !r.bytes(t.data_protection_policy) || !r.done())
     return std::nullopt;
   return t;
 }
@@ -107,7 +77,7 @@ std::string encode_subscription(const SubscriptionRecord& s) {
   codec::put_signed(out, s.token_expires_ms);
   out.push_back(char(s.authenticated ? 1 : 0));
   codec::put_signed(out, s.created_ms);
-  put_pairs(out, s.attributes);
+  codec::put_pairs(out, s.attributes);
   codec::put_bytes(out, s.resource);
   return out;
 }
@@ -118,7 +88,7 @@ std::optional<SubscriptionRecord> decode_subscription(std::string_view value) {
   uint8_t state = 0, authenticated = 0;
   if (!version_ok(r) || !r.varint(s.uid) || !r.bytes(s.id) || !r.bytes(s.protocol) || !r.bytes(s.endpoint) ||
       !r.bytes(s.owner) || !r.u8(state) || state > 1 || !r.bytes(s.token) || !r.signed_varint(s.token_expires_ms) ||
-      !r.u8(authenticated) || !r.signed_varint(s.created_ms) || !get_pairs(r, s.attributes) || !r.bytes(s.resource) ||
+      !r.u8(authenticated) || !r.signed_varint(s.created_ms) || !r.pairs(s.attributes) || !r.bytes(s.resource) ||
       !r.done())
     return std::nullopt;
   s.state = SubscriptionState(state);
@@ -169,7 +139,7 @@ std::string encode_message(const Published& m) {
   codec::put_bytes(out, m.message_id);
   codec::put_signed(out, m.timestamp_ms);
   codec::put_bytes(out, e.message);
-  put_pairs(out, e.structured);
+  codec::put_pairs(out, e.structured);
   out.push_back(char(e.subject ? 1 : 0));
   if (e.subject) codec::put_bytes(out, *e.subject);
   codec::put_varint(out, e.attributes.size());
@@ -190,7 +160,7 @@ bool decode_message(std::string_view value, Published& m) {
   uint8_t has_subject = 0;
   uint64_t n = 0;
   if (!version_ok(r) || !r.varint(m.seq) || !r.bytes(m.message_id) || !r.signed_varint(m.timestamp_ms) ||
-      !r.bytes(e.message) || !get_pairs(r, e.structured) || !r.u8(has_subject))
+      !r.bytes(e.message) || !r.pairs(e.structured) || !r.u8(has_subject))
     return false;
   if (has_subject) {
     std::string s;

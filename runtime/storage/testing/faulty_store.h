@@ -29,8 +29,15 @@ class FaultyStore final : public Store {
   bool scan(std::string_view prefix, const std::function<bool(std::string_view, std::string_view)>& fn) override {
     return !fail_reads && inner_.scan(prefix, fn);
   }
+  bool scan_range(std::string_view from, std::string_view to,
+                  const std::function<bool(std::string_view, std::string_view)>& fn) override {
+    return !fail_reads && inner_.scan_range(from, to, fn);
+  }
   ReadResult first_key(std::string_view from, std::string_view to) override {
     return fail_reads ? ReadResult::error() : inner_.first_key(from, to);
+  }
+  ReadResult last_key(std::string_view from, std::string_view to) override {
+    return fail_reads ? ReadResult::error() : inner_.last_key(from, to);
   }
   void flush() override {}
 

@@ -70,6 +70,24 @@ void exercise(Store& s) {
   EXPECT_FALSE(s.first_key("c6", "d").found());
   EXPECT_FALSE(s.first_key("c2", "c4").found());
   EXPECT_EQ(s.first_key("c2", "").value, "c5");
+
+  // last_key finds a range's newest key; scan_range reads [from, to) in order.
+  EXPECT_EQ(s.last_key("c", "d").value, "c5");
+  EXPECT_EQ(s.last_key("c", "c5").value, "c1");
+  EXPECT_FALSE(s.last_key("c2", "c4").found());
+  EXPECT_FALSE(s.last_key("c6", "d").found());
+  std::vector<std::string> ranged;
+  EXPECT_TRUE(s.scan_range("a", "c5", [&](std::string_view k, std::string_view) {
+    ranged.emplace_back(k);
+    return true;
+  }));
+  EXPECT_EQ(ranged, (std::vector<std::string>{"a2", "c1"}));
+  ranged.clear();
+  s.scan_range("c", "d", [&](std::string_view k, std::string_view) {
+    ranged.emplace_back(k);
+    return false;  // stops after the first
+  });
+  EXPECT_EQ(ranged, (std::vector<std::string>{"c1"}));
 }
 
 TEST(MemoryStore, BehavesAsAStore) {
