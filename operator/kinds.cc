@@ -5,13 +5,14 @@
 #include "operator/autoscaler/spec.h"
 #include "operator/queue/queue_trigger.h"
 #include "runtime/queue/spec.h"
+#include "runtime/stream/spec.h"
 #include "runtime/topic/spec.h"
 
 namespace sluice::operator_kinds {
 
 std::span<const resource::KindDef* const> hosted_kinds() {
-  static const std::array<const resource::KindDef*, 3> kKinds = {&queue::queue_kind(), &topic::topic_kind(),
-                                                                 &topic::subscription_kind()};
+  static const std::array<const resource::KindDef*, 4> kKinds = {&queue::queue_kind(), &topic::topic_kind(),
+                                                                 &topic::subscription_kind(), &stream::stream_kind()};
   return kKinds;
 }
 

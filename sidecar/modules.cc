@@ -15,11 +15,14 @@ std::unique_ptr<Module> make_module(const ModuleContext&, std::span<const std::u
 namespace sns {
 std::unique_ptr<Module> make_module(const ModuleContext&, std::span<const std::unique_ptr<Module>>);
 }
+namespace kinesis {
+std::unique_ptr<Module> make_module(const ModuleContext&, std::span<const std::unique_ptr<Module>>);
+}
 
 std::vector<std::unique_ptr<Module>> make_modules(const ModuleContext& context) {
   // In order: SNS delivers into SQS's queues in process, and the sidecar
   // destroys modules in reverse order, so the queues outlive the topics.
-  static constexpr std::array<ModuleMaker, 2> kMakers = {sqs::make_module, sns::make_module};
+  static constexpr std::array<ModuleMaker, 3> kMakers = {sqs::make_module, sns::make_module, kinesis::make_module};
   std::vector<std::unique_ptr<Module>> modules;
   for (ModuleMaker make : kMakers) modules.push_back(make(context, modules));
   return modules;

@@ -38,13 +38,16 @@ server::HttpServerOptions server_options(const SidecarOptions& o, uint16_t port,
 // "SQS, query and JSON": the service and the wire protocols its model speaks.
 std::string describe(const aws::Service& service) {
   const auto& model = service.model();
-  std::string name = model.service();
-  for (char& c : name) c = char(std::toupper(static_cast<unsigned char>(c)));
+  std::string name = model.service();  // acronyms (SQS, SNS) in capitals, names (Kinesis) capitalised
+  for (size_t i = 0; i < name.size(); ++i)
+    if (i == 0 || name.size() <= 3) name[i] = char(std::toupper(static_cast<unsigned char>(name[i])));
   std::vector<std::string> protocols;
   if (model.speaks(protocol::Protocol::query)) protocols.push_back("query");
   if (model.speaks(protocol::Protocol::json)) protocols.push_back("JSON");
+  if (model.speaks(protocol::Protocol::json) && model.json_version() == "1.1") protocols.push_back("CBOR");
   std::string out = name + ",";
-  for (size_t i = 0; i < protocols.size(); ++i) out += (i == 0 ? " " : " and ") + protocols[i];
+  for (size_t i = 0; i < protocols.size(); ++i)
+    out += (i == 0 ? " " : i + 1 == protocols.size() ? " and " : ", ") + protocols[i];
   return out;
 }
 

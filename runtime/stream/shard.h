@@ -34,6 +34,8 @@ struct Shard {
   std::atomic<uint64_t> trim{0};          // counters below it were removed by retention
   std::atomic<TimeMs> tip_arrival_ms{0};  // arrival of the newest visible record
 
+  // Everything put since the process started, for per-shard metrics.
+  std::atomic<uint64_t> total_bytes_in{0}, total_records_in{0};
   // Traffic since the on-demand scaler last looked (under Stream::mu_).
   uint64_t bytes_in = 0;
   uint64_t records_in = 0;

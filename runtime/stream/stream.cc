@@ -137,6 +137,8 @@ void Stream::put(std::vector<PutEntry> entries, PutCallback done) {
     shard->last = counter;
     shard->bytes_in += bytes;
     shard->records_in += 1;
+    shard->total_bytes_in.fetch_add(bytes, std::memory_order_relaxed);
+    shard->total_records_in.fetch_add(1, std::memory_order_relaxed);
     batch.put(format::record_key(uid_, shard->record.index, counter), std::move(values[i]));
     outcomes[i] = {PutOutcome::Code::ok, shard->record.index, counter, encrypted};
     auto t = std::find_if(touched.begin(), touched.end(), [&](const auto& p) { return p.first == shard; });
@@ -372,6 +374,11 @@ bool Stream::expire(TimeMs now, storage::WriteBatch& batch) {
     if (!s->record.open() && s->record.ending < cutoff) empty_closed = true;
   }
   return empty_closed;
+}
+
+std::vector<std::shared_ptr<Shard>> Stream::shards() const {
+  std::lock_guard lock(mu_);
+  return shards_;
 }
 
 std::vector<Stream::ShardTraffic> Stream::take_traffic() {

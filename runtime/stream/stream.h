@@ -122,6 +122,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
   // The records after `from` (an iterator already decoded and checked).
   Result<Records, Error> read(const ShardIterator& from, size_t limit);
   std::shared_ptr<Shard> shard(uint32_t index) const;
+  std::vector<std::shared_ptr<Shard>> shards() const;  // by index
 
   // --- control plane (called by StreamService on its sequencer) -------------
   // Applies `change` to a copy of the record under mu_, makes the copy current

@@ -6,6 +6,7 @@
 #include "runtime/common/random.h"
 #include "sidecar/aws/credential_scope.h"
 #include "sidecar/metrics/metrics.h"
+#include "sidecar/protocol/cbor_codec.h"
 #include "sidecar/protocol/json_checks.h"
 #include "sidecar/protocol/json_reader.h"
 #include "sidecar/protocol/query_codec.h"
@@ -21,6 +22,8 @@ using protocol::Protocol;
 bool is_form(std::string_view content_type) {
   return content_type.substr(0, 33) == "application/x-www-form-urlencoded";
 }
+
+bool is_cbor(std::string_view content_type) { return content_type.substr(0, 26) == "application/x-amz-cbor-1.1"; }
 
 bool valid_region(std::string_view r) {
   if (r.empty() || r.size() > 32) return false;
@@ -98,6 +101,8 @@ void Endpoint::serve(const server::HttpRequest& req, const server::Responder& re
   const std::string_view target = req.header("x-amz-target");
   Wire wire;
   wire.protocol = target.empty() ? Protocol::query : Protocol::json;
+  // CBOR is the JSON 1.1 protocol's other encoding (Kinesis); the service is checked below.
+  wire.cbor = wire.protocol == Protocol::json && is_cbor(req.header("content-type"));
   auto reject = [&](const protocol::ServiceModel* model, const AwsError& e) {
     respond(render_error(model, wire, e, ctx.request_id));
   };
@@ -153,10 +158,18 @@ void Endpoint::serve(const server::HttpRequest& req, const server::Responder& re
     if (!op || !service->implements(op->name))
       return reject(model, framework_error("UnknownOperationException", 400,
                                            "The requested operation " + std::string(target) + " is not supported."));
-    std::optional<json> input = req.body.empty() ? json::object() : protocol::read_json(req.body);
+    if (wire.cbor && model->json_version() != "1.1") {
+      wire.cbor = false;
+      return reject(model, framework_error("SerializationException", 400,
+                                           "This service does not accept application/x-amz-cbor-1.1."));
+    }
+    std::optional<json> input = req.body.empty() ? json::object()
+                                : wire.cbor      ? protocol::read_cbor(req.body)
+                                                 : protocol::read_json(req.body);
     if (!input || !input->is_object())
-      return reject(model,
-                    framework_error("SerializationException", 400, "The request body is not a valid JSON object."));
+      return reject(model, framework_error("SerializationException", 400,
+                                           wire.cbor ? "The request body is not a valid CBOR map."
+                                                     : "The request body is not a valid JSON object."));
     if (auto e = protocol::check_types(*op->input, *input)) return reject(model, *e);
     if (auto name = protocol::check_required(*op->input, *input))
       return reject(model, service->to_aws_error(missing(*name).error));

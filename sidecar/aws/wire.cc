@@ -1,5 +1,6 @@
 #include "sidecar/aws/wire.h"
 
+#include "sidecar/protocol/cbor_codec.h"
 #include "sidecar/protocol/json_writer.h"
 #include "sidecar/protocol/query_codec.h"
 
@@ -10,6 +11,7 @@ using json = nlohmann::json;
 using protocol::Protocol;
 
 constexpr const char* kFrameworkNamespace = "com.amazon.coral.service#";
+constexpr const char* kCborContentType = "application/x-amz-cbor-1.1";
 
 std::string json_content_type(const protocol::ServiceModel* model) {
   const std::string version = model && !model->json_version().empty() ? model->json_version() : "1.0";
@@ -46,6 +48,7 @@ server::HttpResponse render_output(const protocol::ServiceModel& model, const pr
     }
     return with_request_id(200, "text/xml", protocol::encode_query_response(model, op, output, request_id), request_id);
   }
+  if (wire.cbor) return with_request_id(200, kCborContentType, protocol::write_cbor(output, op.output), request_id);
   return with_request_id(200, json_content_type(&model), protocol::to_json_text(output), request_id);
 }
 
@@ -62,9 +65,10 @@ server::HttpResponse render_error(const protocol::ServiceModel* model, const Wir
                            protocol::encode_query_error(model ? *model : no_service(), error, request_id), request_id);
   }
   const std::string ns = error.framework ? kFrameworkNamespace : model ? model->error_namespace() : std::string();
-  auto r = with_request_id(error.status, json_content_type(model),
-                           protocol::to_json_text(json{{"__type", ns + error.type}, {"message", error.message}}),
-                           request_id);
+  const json body{{"__type", ns + error.type}, {"message", error.message}};
+  auto r = wire.cbor
+               ? with_request_id(error.status, kCborContentType, protocol::write_cbor(body, nullptr), request_id)
+               : with_request_id(error.status, json_content_type(model), protocol::to_json_text(body), request_id);
   // Query-compatible services (SQS) let SDKs map JSON errors to the query codes.
   if (model && model->query_compatible())
     r.headers.emplace_back("x-amzn-query-error", error.code + (error.sender ? ";Sender" : ";Receiver"));

@@ -6,7 +6,9 @@
 //   query      form parameters in, XML out (<OpResponse><OpResult>…), or JSON when
 //              the request asks with Accept: application/json, as AWS answers it
 //   json       AWS JSON 1.0 / 1.1: the model's jsonVersion names the Content-Type
-//   (CBOR and REST-JSON come in as further protocols without touching any service.)
+//   cbor       the JSON protocol's documents in CBOR (application/x-amz-cbor-1.1:
+//              Kinesis from the Java SDK and the KCL), errors included
+//   (REST-JSON comes in as a further protocol without touching any service.)
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +23,7 @@ namespace sluice::aws {
 struct Wire {
   protocol::Protocol protocol = protocol::Protocol::json;
   bool accept_json = false;  // query only: Accept: application/json
+  bool cbor = false;         // json only: the request came as application/x-amz-cbor-1.1, and so goes the answer
 };
 
 server::HttpResponse render_output(const protocol::ServiceModel& model, const protocol::Operation& op, const Wire& wire,

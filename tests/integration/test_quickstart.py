@@ -47,11 +47,12 @@ class QuickStartTest(unittest.TestCase):
             time.sleep(0.2)
 
         printed = output()
-        self.assertIn("loaded 11 resources from examples/", printed)
+        self.assertIn("loaded 12 resources from examples/", printed)
         self.assertIn("Queue shop/resize-jobs -> ", printed)
         self.assertIn("Topic shop/order-events -> arn:aws:sns:us-east-1:000000000000:order-events", printed)
         self.assertIn("Subscription shop/premium-orders -> arn:aws:sns:", printed)
         self.assertIn("WorkerAutoscaler shop/resize-workers: skipped", printed)
+        self.assertIn("Stream shop/clickstream -> arn:aws:kinesis:us-east-1:000000000000:stream/clickstream", printed)
         sqs = harness.boto3_client(f"http://127.0.0.1:{port}")
         url = sqs.get_queue_url(QueueName="Resize_Jobs")["QueueUrl"]
         sqs.send_message(QueueUrl=url, MessageBody="first job")
