@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 build_pkgs=(cmake ninja-build g++ pkg-config libboost-all-dev libcpprest-dev libyaml-cpp-dev
             prometheus-cpp-dev nlohmann-json3-dev librocksdb-dev libgtest-dev libgmock-dev libssl-dev
-            libjemalloc-dev)
+            libjemalloc-dev libnghttp2-dev)
 test_pkgs=(awscli python3-boto3 unzip nginx-light wrk procps curl clang-format)
 
 want=("${build_pkgs[@]}")

@@ -6,11 +6,15 @@
 #include <boost/beast/http.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
+#include <charconv>
 #include <iostream>
 #include <optional>
 #include <string_view>
+
+#include "sidecar/server/http2_connection.h"
+#include "sidecar/server/http_server_shared.h"
+#include "sidecar/server/stream_body.h"
 
 namespace sluice::server {
 
@@ -18,17 +22,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
-
-// Outlives the server while connections remain (they hold it, not the server).
-struct HttpServer::Shared {
-  Shared(HttpServerOptions o, HttpHandler h) : options(std::move(o)), handler(std::move(h)) {}
-
-  const HttpServerOptions options;
-  const HttpHandler handler;
-  std::atomic<int> in_flight{0};
-  std::atomic<size_t> connections{0};
-  std::atomic<bool> draining{false};  // after stop_accepting(): answers close their connection
-};
 
 namespace {
 
@@ -43,6 +36,10 @@ constexpr std::chrono::milliseconds kMinBackoff{50}, kMaxBackoff{1000};
 constexpr size_t kMinRead = 4096;
 // A new accept failure this long after the last one starts a new episode.
 constexpr std::chrono::seconds kEpisodeGap{5};
+// A connection that starts with this is HTTP/2 with prior knowledge (RFC 9113 3.3).
+constexpr std::string_view kHttp2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+// The most of a streamed body written at once, as one chunk.
+constexpr size_t kChunkSize = 64 << 10;
 
 // Parses one request straight into an HttpRequest, with no Beast message in
 // between. One per request: Beast's parsers cannot be reset.
@@ -121,7 +118,9 @@ class Session : public std::enable_shared_from_this<Session> {
         timer_(socket_.get_executor()),
         shared_(std::move(shared)),
         options_(shared_->options) {}
-  ~Session() { shared_->connections.fetch_sub(1, std::memory_order_relaxed); }
+  ~Session() {
+    if (!handed_off_) shared_->connections.fetch_sub(1, std::memory_order_relaxed);
+  }
 
   void start() {
     net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
@@ -142,6 +141,7 @@ class Session : public std::enable_shared_from_this<Session> {
     closing,   // answered with Connection: close, dropping input: kLingerTime
   };
   enum class After { next_request, linger, close };
+  enum class Sniff { http1, http2, more };
 
   void read() {
     arm();
@@ -162,6 +162,12 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void parse() {
+    if (sniffing_) {
+      const Sniff protocol = sniff();
+      if (protocol == Sniff::more) return read();
+      if (protocol == Sniff::http2) return hand_off();
+      sniffing_ = false;
+    }
     while (buffer_.size() > 0) {
       if (phase_ == Phase::idle) {
         phase_ = Phase::header;
@@ -184,6 +190,22 @@ class Session : public std::enable_shared_from_this<Session> {
       if (buffer_.size() >= options_.header_limit) return write_error(400, "chunk header or trailer too large\n");
     }
     read();
+  }
+
+  // A connection's first bytes choose its protocol: the HTTP/2 preface, or as
+  // much of it as has arrived (the header timeout bounds the wait), or HTTP/1.
+  Sniff sniff() const {
+    std::string_view got(static_cast<const char*>(buffer_.data().data()),
+                         std::min(buffer_.size(), kHttp2Preface.size()));
+    if (kHttp2Preface.substr(0, got.size()) != got) return Sniff::http1;
+    return got.size() == kHttp2Preface.size() ? Sniff::http2 : Sniff::more;
+  }
+
+  // The socket, what was read of it and the connection's count go to HTTP/2.
+  void hand_off() {
+    handed_off_ = true;
+    timer_.cancel();
+    serve_http2(std::move(socket_), {static_cast<const char*>(buffer_.data().data()), buffer_.size()}, shared_);
   }
 
   void dispatch() {
@@ -224,6 +246,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // A request stays in flight until its answer is written, so that a draining
   // server does not stop the io_context under a half-written response.
   void write(HttpResponse r, After after, bool answers_request) {
+    if (r.stream) return write_stream(std::move(r));
     if (shared_->draining.load(std::memory_order_relaxed)) keep_alive_ = false;
     after_write_ = keep_alive_ || after != After::next_request ? after : After::linger;
     auto& res = response_.emplace(http::status(r.status), version_);
@@ -251,6 +274,91 @@ class Session : public std::enable_shared_from_this<Session> {
     set_deadline(options_.idle_timeout);
     parser_.emplace(options_);
     parse();  // a pipelined request may be buffered already
+  }
+
+  // A streamed body goes out chunked (to HTTP/1.0, up to the close), and the
+  // connection closes after it. The request is in flight until its last chunk
+  // is written or the client goes away, which a read meanwhile notices.
+  void write_stream(HttpResponse r) {
+    keep_alive_ = false;
+    auto& head = stream_head_.emplace(http::status(r.status), version_);
+    head.set(http::field::server, "sluice");
+    head.set(http::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers) head.set(k, v);
+    head.set(http::field::connection, "close");
+    if (version_ == 11) head.chunked(true);
+    stream_ = std::make_shared<StreamBody>([weak = weak_from_this(), ex = socket_.get_executor()] {
+      net::post(ex, [weak] {
+        if (auto self = weak.lock()) self->pump();
+      });
+    });
+    phase_ = Phase::writing;
+    set_deadline(options_.idle_timeout);
+    arm();
+    http::async_write_header(socket_, stream_serializer_.emplace(head),
+                             [self = shared_from_this(), start = std::move(r.stream)](beast::error_code ec, size_t) {
+                               if (ec) return self->end_stream(/*client_gone=*/true);
+                               self->watch_peer();
+                               start(self->stream_);
+                               self->pump();
+                             });
+  }
+
+  // Writes what the body has queued; when nothing is, waits (no deadline) for wake().
+  void pump() {
+    if (chunk_writing_ || !stream_) return;
+    chunk_.resize(std::clamp(stream_->pending(), size_t(1), kChunkSize));
+    size_t n = 0;
+    const auto state = stream_->read(chunk_.data(), chunk_.size(), &n);
+    chunk_.resize(n);
+    if (state == StreamBody::Read::wait) {
+      deadline_ = kNever;
+      return;
+    }
+    const bool last = state == StreamBody::Read::last;
+    if (version_ == 11) frame_chunk(last);
+    chunk_writing_ = true;
+    set_deadline(options_.idle_timeout);
+    arm();
+    net::async_write(socket_, net::buffer(chunk_), [self = shared_from_this(), last](beast::error_code ec, size_t) {
+      self->chunk_writing_ = false;
+      if (ec || last) return self->end_stream(/*client_gone=*/bool(ec));
+      self->pump();
+    });
+  }
+
+  // RFC 9112 7.1: size in hex, data, and after the last chunk a zero one.
+  void frame_chunk(bool last) {
+    if (!chunk_.empty()) {
+      char size[16];
+      auto end = std::to_chars(size, size + sizeof size, chunk_.size(), 16).ptr;
+      chunk_.insert(0, std::string(size, end) + "\r\n");
+      chunk_ += "\r\n";
+    }
+    if (last) chunk_ += "0\r\n\r\n";
+  }
+
+  // Reads, and drops, what the client sends while the body streams: a read
+  // that fails is the client gone.
+  void watch_peer() {
+    socket_.async_read_some(buffer_.prepare(kMinRead), [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->stream_ ? self->end_stream(/*client_gone=*/true) : self->close();
+      self->watch_peer();
+    });
+  }
+
+  void end_stream(bool client_gone) {
+    if (!stream_) return;
+    if (client_gone) stream_->cancel();
+    stream_.reset();
+    shared_->in_flight.fetch_sub(1);
+    if (client_gone) return close();
+    // The client reads the end and closes; watch_peer's read sees that.
+    phase_ = Phase::closing;
+    set_deadline(kLingerTime);
+    arm();
+    beast::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
   }
 
   void linger() {
@@ -308,6 +416,12 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<RequestParser> parser_;
   std::optional<http::response<http::string_body>> response_;  // while it is written
+  // A streamed response: its header, serializer and body, and the chunk being written.
+  std::optional<http::response<http::empty_body>> stream_head_;
+  std::optional<http::response_serializer<http::empty_body>> stream_serializer_;
+  std::shared_ptr<StreamBody> stream_;  // until its end is written or the client goes
+  std::string chunk_;
+  bool chunk_writing_ = false;
   Phase phase_ = Phase::header;
   After after_write_ = After::next_request;
   Clock::time_point deadline_ = kNever;  // of the current phase
@@ -316,6 +430,8 @@ class Session : public std::enable_shared_from_this<Session> {
   int version_ = 11;
   bool keep_alive_ = true;
   bool timed_out_ = false;
+  bool sniffing_ = true;     // until the first bytes tell HTTP/1 from HTTP/2
+  bool handed_off_ = false;  // to HTTP/2, with the socket and the connection's count
 };
 
 }  // namespace
@@ -424,7 +540,7 @@ void HttpServer::admit(tcp::socket socket) {
 }
 
 void HttpServer::stop_accepting() {
-  shared_->draining.store(true);
+  shared_->drain();
   net::post(acceptor_.get_executor(), [this] {
     beast::error_code ignored;
     acceptor_.close(ignored);

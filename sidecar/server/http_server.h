@@ -1,20 +1,27 @@
 #pragma once
-// An HTTP/1.1 server on Boost.Beast: keep-alive connections, one request at a
-// time per connection (the AWS SDKs do not pipeline), requests handed to an
-// HttpHandler that answers through a Responder, possibly later and from another
-// thread (long polls, group commits). HTTP/1.0 clients get 1.0 replies.
+// An HTTP/1.1 and HTTP/2 server: Boost.Beast for HTTP/1.1 (keep-alive
+// connections, one request at a time per connection: the AWS SDKs do not
+// pipeline; HTTP/1.0 clients get 1.0 replies), and libnghttp2 for a connection
+// that opens with the HTTP/2 preface (h2c with prior knowledge, as the SDKs
+// send for Kinesis SubscribeToShard; many streams at once, see
+// http2_connection.h). Either way requests go to one HttpHandler that answers
+// through a Responder, possibly later and from another thread (long polls,
+// group commits). A streamed answer (HttpResponse::stream) goes out as HTTP/2
+// DATA frames or HTTP/1.1 chunks as it is written.
 //
 // Connections are spread over the IoLoops, one loop each (see io_loops.h); a
 // connection's timer runs on its loop too. Reading a request is bounded by the
 // timeouts below; a request the handler holds (a 20 s long poll) never is.
-// Malformed requests get 400 (413, 414, 431) and `Connection: close`.
+// Malformed requests get 400 (413, 414, 431) and `Connection: close`; over
+// HTTP/2, 408, 413, 414 and 431 end only their stream.
 //
 // Lifecycle: construct, listen() (binds now, so the port is known and start-up
 // fails early), then the loops' threads serve; stop_accepting() closes the
 // listener, and connections finish their current request (answered with
-// `Connection: close`) before closing; idle ones close at their idle timeout or
-// when the loops stop. Destroy after the loops have stopped: connections still
-// open then hold only the state they share with the server.
+// `Connection: close`; HTTP/2 ones get GOAWAY and finish their open streams)
+// before closing; idle ones close at their idle timeout or when the loops
+// stop. Destroy after the loops have stopped: connections still open then hold
+// only the state they share with the server.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -58,12 +65,12 @@ class HttpServer {
   bool listen(std::string* error);
   uint16_t port() const { return port_; }
   void stop_accepting();
-  // Requests received but not yet answered, across all connections.
+  // Requests received but not yet answered, across all connections and protocols.
   int in_flight() const;
   // Connections accepted and not yet closed.
   size_t connections() const;
 
-  struct Shared;  // what connections share with the server (http_server.cc)
+  struct Shared;  // what connections share with the server (http_server_shared.h)
 
  private:
   void accept();
