@@ -146,4 +146,18 @@ std::string describe(const std::vector<SpecError>& errors) {
   return out;
 }
 
+Field tags_field(std::string doc, int64_t max) {
+  Field tags{"tags", Field::Type::map, std::move(doc)};
+  tags.max = max;
+  tags.items = {Field{"", Field::Type::string}};
+  return tags;
+}
+
+Field deletion_policy_field(std::string doc) {
+  Field deletion{"deletionPolicy", Field::Type::string, std::move(doc)};
+  deletion.values = {"Delete", "Retain"};
+  deletion.default_value = "Delete";
+  return deletion;
+}
+
 }  // namespace sluice::resource

@@ -122,6 +122,11 @@ const Field* find_field(const Fields& fields, std::string_view name);
 // booleans as true/false, numbers and objects (policies) as JSON text.
 std::string wire_text(const json& value);
 
+// The fields every hosted kind has: `tags` (a string map of at most `max`
+// entries) and `deletionPolicy` (Delete or Retain, with `doc` saying what each does).
+Field tags_field(std::string doc, int64_t max);
+Field deletion_policy_field(std::string doc);
+
 // One message from a list of errors: "spec.a: ...; spec.b: ...".
 std::string describe(const std::vector<SpecError>& errors);
 

@@ -150,16 +150,10 @@ resource::KindDef make_queue_kind() {
   name.immutable = true;
   k.spec.push_back(name);
   for (const auto& d : attribute_defs()) k.spec.push_back(attribute_field(d));
-  Field tags{"tags", Type::map, "Queue tags (ListQueueTags)."};
-  tags.max = int64_t(limits::kMaxTagsPerQueue);
-  tags.items = {Field{"", Type::string}};
-  k.spec.push_back(tags);
-  Field deletion{"deletionPolicy", Type::string,
-                 "Delete: deleting the resource deletes the queue and its messages. Retain: the queue and its "
-                 "messages stay in the runtime."};
-  deletion.values = {"Delete", "Retain"};
-  deletion.default_value = "Delete";
-  k.spec.push_back(deletion);
+  k.spec.push_back(resource::tags_field("Queue tags (ListQueueTags).", int64_t(limits::kMaxTagsPerQueue)));
+  k.spec.push_back(resource::deletion_policy_field(
+      "Delete: deleting the resource deletes the queue and its messages. Retain: the queue and its messages stay in "
+      "the runtime."));
 
   for (const auto& r : attribute_rules())
     k.spec_rules.push_back(

@@ -55,17 +55,10 @@ resource::KindDef make_stream_kind() {
   Field consumer{"", Type::string};
   consumer.pattern = "^[a-zA-Z0-9_.-]{1,128}$";
   consumers.items = {consumer};
-  Field tags{"tags", Type::map, "Stream tags (ListTagsForStream)."};
-  tags.max = 50;
-  tags.items = {Field{"", Type::string}};
   Field fidelity{"fidelity", Type::boolean,
                  "Enforce AWS's per-shard limits (1 MiB/s or 1,000 records/s in, 2 MiB/s and 5 GetRecords/s out) "
                  "with ProvisionedThroughputExceededException, to test back-off code."};
   fidelity.default_value = false;
-  Field deletion{"deletionPolicy", Type::string,
-                 "Delete: deleting the resource deletes the stream and its records. Retain: it stays in the runtime."};
-  deletion.values = {"Delete", "Retain"};
-  deletion.default_value = "Delete";
   k.spec = {
       name,
       mode,
@@ -76,8 +69,9 @@ resource::KindDef make_stream_kind() {
       encryption,
       consumers,
       fidelity,
-      tags,
-      deletion};
+      resource::tags_field("Stream tags (ListTagsForStream).", 50),
+      resource::deletion_policy_field(
+          "Delete: deleting the resource deletes the stream and its records. Retain: it stays in the runtime.")};
   k.spec_rules.push_back({"!has(self.streamMode) || self.streamMode != 'ON_DEMAND' || !has(self.shardCount)",
                           "shardCount applies only to PROVISIONED streams", "shardCount",
                           [](const json& s, std::string_view) {

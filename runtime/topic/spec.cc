@@ -46,20 +46,9 @@ Field attribute_field(const AttributeDef& d, std::string_view service) {
   return f;
 }
 
-Field tags_field() {
-  Field tags{"tags", Type::map, "Topic tags (ListTagsForResource)."};
-  tags.max = int64_t(limits::kMaxTagsPerTopic);
-  tags.items = {Field{"", Type::string}};
-  return tags;
-}
-
 Field deletion_field(const char* what) {
-  Field deletion{
-      "deletionPolicy", Type::string,
-      std::string("Delete: deleting the resource deletes the ") + what + ". Retain: it stays in the runtime."};
-  deletion.values = {"Delete", "Retain"};
-  deletion.default_value = "Delete";
-  return deletion;
+  return resource::deletion_policy_field(std::string("Delete: deleting the resource deletes the ") + what +
+                                         ". Retain: it stays in the runtime.");
 }
 
 std::string topic_name_of(const json& spec, std::string_view name) {
@@ -89,7 +78,7 @@ resource::KindDef make_topic_kind() {
   name.immutable = true;
   k.spec.push_back(name);
   for (const auto& d : topic_attribute_defs()) k.spec.push_back(attribute_field(d, "SNS topic"));
-  k.spec.push_back(tags_field());
+  k.spec.push_back(resource::tags_field("Topic tags (ListTagsForResource).", int64_t(limits::kMaxTagsPerTopic)));
   k.spec.push_back(deletion_field("topic and its subscriptions"));
   k.root_rules.push_back(
       {"!has(self.spec) || !has(self.spec.fifoTopic) || self.spec.fifoTopic == " + std::string(kFifoName),
