@@ -8,7 +8,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       cmake ninja-build g++ pkg-config libboost-all-dev libcpprest-dev libyaml-cpp-dev \
       prometheus-cpp-dev nlohmann-json3-dev librocksdb-dev libgtest-dev libgmock-dev libssl-dev \
-      libjemalloc-dev \
+      libjemalloc-dev libnghttp2-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Only what CMake configures and builds; of tests/, its CMakeLists.txt (which
@@ -23,6 +23,7 @@ COPY tools tools
 COPY bench/CMakeLists.txt bench/
 COPY bench/sqs bench/sqs
 COPY bench/sns bench/sns
+COPY bench/kinesis bench/kinesis
 COPY bench/autoscaler bench/autoscaler
 COPY tests/CMakeLists.txt tests/
 COPY tests/k8s tests/k8s
@@ -35,7 +36,7 @@ FROM debian:bookworm-slim
 # The shared libraries sluice-sidecar links (ldd), by Debian package.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libboost-program-options1.74.0 libjemalloc2 libprometheus-cpp-core1.0 librocksdb7.8 libssl3 \
+      libboost-program-options1.74.0 libjemalloc2 libnghttp2-14 libprometheus-cpp-core1.0 librocksdb7.8 libssl3 \
       libyaml-cpp0.7 \
  && rm -rf /var/lib/apt/lists/*
 # A fixed numeric UID, the one the chart's securityContext runs as (runAsUser).

@@ -222,13 +222,14 @@ class ChartTest(unittest.TestCase):
         self.assertEqual(os.path.realpath(link), os.path.realpath(chart.CRDS))
         want = {os.path.basename(p): open(p, "rb").read() for p in glob.glob(os.path.join(chart.CRDS, "*.yaml"))}
         self.assertEqual(set(want), {"queues.sluice.io.yaml", "topics.sluice.io.yaml", "subscriptions.sluice.io.yaml",
-                                     "workerautoscalers.sluice.io.yaml"})
+                                     "streams.sluice.io.yaml", "workerautoscalers.sluice.io.yaml"})
 
         # helm template --include-crds renders them ...
         rendered = chart.helm("template", "sluice", chart.CHART, "--include-crds").stdout
         crds = [d for d in chart.yaml_docs(rendered) if d.get("kind") == "CustomResourceDefinition"]
         self.assertEqual(sorted(c["metadata"]["name"] for c in crds),
-                         ["queues.sluice.io", "subscriptions.sluice.io", "topics.sluice.io", "workerautoscalers.sluice.io"])
+                         ["queues.sluice.io", "streams.sluice.io", "subscriptions.sluice.io", "topics.sluice.io",
+                          "workerautoscalers.sluice.io"])
         self.assertEqual(sorted(chart.yaml_docs("---\n".join(t.decode() for t in want.values())),
                                 key=lambda c: c["metadata"]["name"]),
                          sorted(crds, key=lambda c: c["metadata"]["name"]))

@@ -233,7 +233,8 @@ class InstallTest(unittest.TestCase):
         self.assertIn(ENDPOINT, out, "NOTES.txt prints the AWS endpoint")
         self.assertIn("aws --endpoint-url " + ENDPOINT + " sqs send-message", out)
         self.assertIn("kubectl apply -f -", out)
-        for crd in ("queues.sluice.io", "topics.sluice.io", "subscriptions.sluice.io", "workerautoscalers.sluice.io"):
+        for crd in ("queues.sluice.io", "topics.sluice.io", "subscriptions.sluice.io", "streams.sluice.io",
+                    "workerautoscalers.sluice.io"):
             self.kubectl("get", "crd", crd)
         docs = self.manifest()
 
@@ -368,8 +369,9 @@ class InstallTest(unittest.TestCase):
 
         # -- deleting Queues: with the runtime up the queue goes; with it gone nothing is stuck ----
         self.kubectl("delete", "workerautoscalers", "--all", "-n", "shop", "--timeout=20s")
-        self.kubectl("delete", "subscriptions,topics", "--all", "-n", "shop", "--timeout=20s")
+        self.kubectl("delete", "subscriptions,topics,streams", "--all", "-n", "shop", "--timeout=20s")
         self.assertEqual(http("http://127.0.0.1:4567/v1/namespaces/shop/topics/order-events"), 404)
+        self.assertEqual(http("http://127.0.0.1:4567/v1/namespaces/shop/streams/clickstream"), 404)
         self.kubectl("delete", "queue", "orders", "-n", "shop", "--timeout=20s")
         self.assertEqual(http("http://127.0.0.1:4567/v1/namespaces/shop/queues/orders"), 404)
         runtime0.stop()

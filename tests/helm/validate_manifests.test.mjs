@@ -76,7 +76,7 @@ const crds = Object.fromEntries(readdirSync(join(repo, "crds")).filter((f) => f.
 }));
 
 test("crds/ are valid CustomResourceDefinitions", async () => {
-  assert.deepEqual(Object.keys(crds).sort(), ["Queue", "Subscription", "Topic", "WorkerAutoscaler"]);
+  assert.deepEqual(Object.keys(crds).sort(), ["Queue", "Stream", "Subscription", "Topic", "WorkerAutoscaler"]);
   for (const crd of Object.values(crds)) {
     assert.equal(crd.kind, "CustomResourceDefinition");
     await validateObject(crd);

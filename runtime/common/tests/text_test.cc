@@ -95,8 +95,8 @@ namespace {
 TEST(Text, Utf8LengthCountsCharactersNotBytes) {
   EXPECT_EQ(utf8_length(""), 0u);
   EXPECT_EQ(utf8_length("abc"), 3u);
-  EXPECT_EQ(utf8_length("h\xC3\xA9llo"), 5u);         // é is two bytes
-  EXPECT_EQ(utf8_length("\xF0\x9F\x98\x80"), 1u);     // one emoji, four bytes
+  EXPECT_EQ(utf8_length("h\xC3\xA9llo"), 5u);      // é is two bytes
+  EXPECT_EQ(utf8_length("\xF0\x9F\x98\x80"), 1u);  // one emoji, four bytes
 }
 
 }  // namespace

@@ -41,9 +41,10 @@ class SnsModuleTest : public SnsFixture {
 };
 
 TEST_F(SnsModuleTest, SnsComesAfterSqsAndDeliversIntoItsQueues) {
-  ASSERT_EQ(modules.size(), 2u);
+  ASSERT_EQ(modules.size(), 3u);
   EXPECT_EQ(modules[0]->name(), "SQS");
   EXPECT_EQ(modules[1]->name(), "SNS");
+  EXPECT_EQ(modules[2]->name(), "Kinesis");
   for (auto& m : modules) {
     auto r = m->recover();
     ASSERT_TRUE(r.ok()) << r.error().message;
