@@ -179,6 +179,12 @@ std::shared_ptr<Shard> Stream::shard(uint32_t index) const {
 }
 
 Result<std::string, Error> Stream::iterator(const IteratorRequest& request) {
+  auto at = position(request);
+  if (!at.ok()) return Failure<Error>{at.error()};
+  return encode_iterator(*at);
+}
+
+Result<ShardIterator, Error> Stream::position(const IteratorRequest& request) {
   auto index = parse_shard_id(request.shard_id);
   if (!index) return shard_not_found(request.shard_id, key_.name);
   auto s = shard(*index);
@@ -213,7 +219,7 @@ Result<std::string, Error> Stream::iterator(const IteratorRequest& request) {
       break;
     }
   }
-  return encode_iterator(it);
+  return it;
 }
 
 std::vector<ChildShard> Stream::children_of_locked(uint32_t index) const {
@@ -240,6 +246,29 @@ Result<Records, Error> Stream::read(const ShardIterator& from, size_t limit) {
                   "Rate exceeded for shard " + shard_id(from.shard) + " in stream " + key_.name + ".");
     }
   }
+  auto out = collect(s, from, limit, kMaxGetBytes, now);
+  if (!out.ok()) return out;
+  if (fidelity) {
+    std::lock_guard limits(s->limits_mu);
+    s->limits.read_bytes.charge(now, double(out->bytes));
+  }
+  counters_.get_records_calls.fetch_add(1, std::memory_order_relaxed);
+  counters_.get_records_records.fetch_add(out->records.size(), std::memory_order_relaxed);
+  counters_.get_records_bytes.fetch_add(out->bytes, std::memory_order_relaxed);
+  if (!out->records.empty())
+    counters_.iterator_age_ms.store(std::max<int64_t>(0, now - out->records.back().stored.arrival_ms),
+                                    std::memory_order_relaxed);
+  return out;
+}
+
+Result<Records, Error> Stream::read_for_push(const ShardIterator& from, size_t limit, size_t max_bytes) {
+  auto s = shard(from.shard);
+  if (!s) return shard_not_found(shard_id(from.shard), key_.name);
+  return collect(s, from, limit, max_bytes, clock_.now());
+}
+
+Result<Records, Error> Stream::collect(const std::shared_ptr<Shard>& s, const ShardIterator& from, size_t limit,
+                                       size_t max_bytes, TimeMs now) {
   const uint64_t visible = s->visible.load(std::memory_order_acquire);
   const uint64_t ending = s->ending.load();
   const uint64_t upto = ending ? std::min(visible, ending) : visible;  // inclusive
@@ -252,7 +281,7 @@ Result<Records, Error> Stream::read(const ShardIterator& from, size_t limit) {
     const bool ok = store_.scan_range(
         format::record_key(uid_, from.shard, start), format::record_key(uid_, from.shard, upto + 1),
         [&](std::string_view k, std::string_view v) {
-          if (out.records.size() >= limit || (!out.records.empty() && out.bytes + v.size() > kMaxGetBytes)) {
+          if (out.records.size() >= limit || (!out.records.empty() && out.bytes + v.size() > max_bytes)) {
             exhausted = false;
             return false;
           }
@@ -272,6 +301,7 @@ Result<Records, Error> Stream::read(const ShardIterator& from, size_t limit) {
     if (exhausted) next = std::max(next, upto + 1);
   }
   out.caught_up = exhausted;
+  out.next_position = next;
   if (!out.records.empty() && !out.caught_up)
     out.millis_behind = std::max<int64_t>(0, now - out.records.back().stored.arrival_ms);
   if (ending && visible >= ending && exhausted) {
@@ -280,16 +310,6 @@ Result<Records, Error> Stream::read(const ShardIterator& from, size_t limit) {
   } else {
     out.next_iterator = encode_iterator({uid_, from.shard, next, now});
   }
-  if (fidelity) {
-    std::lock_guard limits(s->limits_mu);
-    s->limits.read_bytes.charge(now, double(out.bytes));
-  }
-  counters_.get_records_calls.fetch_add(1, std::memory_order_relaxed);
-  counters_.get_records_records.fetch_add(out.records.size(), std::memory_order_relaxed);
-  counters_.get_records_bytes.fetch_add(out.bytes, std::memory_order_relaxed);
-  if (!out.records.empty())
-    counters_.iterator_age_ms.store(std::max<int64_t>(0, now - out.records.back().stored.arrival_ms),
-                                    std::memory_order_relaxed);
   return out;
 }
 

@@ -84,6 +84,7 @@ struct Records {
   std::vector<ReadRecord> records;
   size_t bytes = 0;
   std::optional<std::string> next_iterator;  // nullopt at the end of a closed shard
+  uint64_t next_position = 0;                // the first counter not yet read
   int64_t millis_behind = 0;
   std::vector<ChildShard> children;  // at the end of a closed shard
   bool caught_up = false;            // nothing newer is committed
@@ -118,9 +119,15 @@ class Stream : public std::enable_shared_from_this<Stream> {
   // --- data plane -----------------------------------------------------------
   size_t max_record_bytes() const { return max_record_bytes_.load(); }
   void put(std::vector<PutEntry> entries, PutCallback done);
+  // Where a request starts reading, and the same as a GetShardIterator token.
+  Result<ShardIterator, Error> position(const IteratorRequest& request);
   Result<std::string, Error> iterator(const IteratorRequest& request);
-  // The records after `from` (an iterator already decoded and checked).
+  // GetRecords: the records after `from` (an iterator already decoded and
+  // checked), throttled in fidelity mode and counted as GetRecords traffic.
   Result<Records, Error> read(const ShardIterator& from, size_t limit);
+  // The same read for enhanced fan-out, which has its own throughput per
+  // consumer: neither throttled nor counted as GetRecords.
+  Result<Records, Error> read_for_push(const ShardIterator& from, size_t limit, size_t max_bytes);
   std::shared_ptr<Shard> shard(uint32_t index) const;
   std::vector<std::shared_ptr<Shard>> shards() const;  // by index
 
@@ -160,6 +167,8 @@ class Stream : public std::enable_shared_from_this<Stream> {
   void install_locked(const format::StreamRecord& record);  // rebuilds shards_/open_ from the record
   std::shared_ptr<Shard> route_locked(HashKey hash) const;
   std::vector<ChildShard> children_of_locked(uint32_t index) const;
+  Result<Records, Error> collect(const std::shared_ptr<Shard>& s, const ShardIterator& from, size_t limit,
+                                 size_t max_bytes, TimeMs now);
 
   const StreamKey key_;
   const std::string arn_;

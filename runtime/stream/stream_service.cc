@@ -32,13 +32,31 @@ std::string consumer_arn(const std::string& stream_arn, const format::ConsumerRe
 }
 
 StreamService::StreamService(StreamServiceOptions options, storage::Store& store, Clock& clock, Scheduler& scheduler)
-    : options_(options), store_(store), clock_(clock), scheduler_(scheduler) {}
+    : options_(options), store_(store), clock_(clock), scheduler_(scheduler), fan_out_(clock, scheduler) {}
 
 StreamService::~StreamService() { stop(); }
 
 void StreamService::stop() {
   if (stopped_.exchange(true)) return;
   scheduler_.cancel(sweep_timer_);
+  fan_out_.stop();
+}
+
+Result<std::shared_ptr<Subscription>, Error> StreamService::subscribe(const std::string& consumer_arn,
+                                                                      const IteratorRequest& request,
+                                                                      const std::string& account) {
+  auto c = consumer(consumer_arn);
+  auto stream = c ? find(c->stream_arn) : nullptr;
+  if (!stream || stream->key().account != account)
+    return fail(errc::not_found, "ConsumerARN", "Consumer " + consumer_arn + " not found.");
+  auto from = stream->position(request);
+  if (!from.ok()) return Failure<Error>{from.error()};
+  return fan_out_.subscribe(stream, consumer_arn, *from);
+}
+
+void StreamService::end_subscriptions(const std::string& consumer_arn) {
+  fan_out_.end_where([&](const Subscription& s) { return s.consumer_arn() == consumer_arn; },
+                     Error{errc::not_found, "ConsumerARN", "Consumer " + consumer_arn + " was deregistered.", {}});
 }
 
 Result<StreamService::Recovered, Error> StreamService::recover() {

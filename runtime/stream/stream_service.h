@@ -24,6 +24,7 @@
 #include "runtime/common/sequencer.h"
 #include "runtime/storage/store.h"
 #include "runtime/stream/changes.h"
+#include "runtime/stream/fan_out.h"
 #include "runtime/stream/stream.h"
 
 namespace sluice::stream {
@@ -101,6 +102,14 @@ class StreamService {
   std::optional<ConsumerView> consumer(const StreamPtr& stream, const std::string& name) const;
   std::vector<ConsumerView> consumers(const StreamPtr& stream) const;
 
+  // SubscribeToShard: a subscription of the caller's consumer to one shard from
+  // its starting position, registered and not yet started.
+  Result<std::shared_ptr<Subscription>, Error> subscribe(const std::string& consumer_arn,
+                                                         const IteratorRequest& request, const std::string& account);
+  // Ends the subscriptions of a consumer that was deregistered.
+  void end_subscriptions(const std::string& consumer_arn);
+  size_t subscriptions() const { return fan_out_.active(); }
+
   struct Limits {
     uint32_t shard_limit = 0;
     size_t open_shards = 0;
@@ -111,6 +120,7 @@ class StreamService {
 
   // One sweep now (tests drive it with a ManualScheduler).
   void sweep();
+  // Ends every subscription and stops the sweep (shutdown).
   void stop();
 
  private:
@@ -125,6 +135,7 @@ class StreamService {
   Clock& clock_;
   Scheduler& scheduler_;
   Sequencer control_;
+  FanOut fan_out_;
 
   mutable std::shared_mutex mu_;
   std::map<std::string, StreamPtr, std::less<>> streams_;  // by ARN: ordered for listing

@@ -28,6 +28,12 @@ void Call::succeed(const nlohmann::json& output) {
   respond_(render_output(service_.model(), op_, wire_, output, context_.request_id));
 }
 
+void Call::succeed_streaming(std::function<void(std::shared_ptr<server::BodyWriter>)> start) {
+  if (answered_.exchange(true)) return;
+  if (metrics_) metrics_->succeeded(seconds_since(started_));
+  respond_(render_event_stream(std::move(start), context_.request_id));
+}
+
 void Call::fail(const Error& error) { fail_with(describe(error)); }
 
 protocol::AwsError Call::describe(const Error& error) const { return service_.to_aws_error(error); }

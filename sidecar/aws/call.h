@@ -50,6 +50,10 @@ class Call {
   const Wire& wire() const { return wire_; }
 
   void succeed(const nlohmann::json& output = nlohmann::json::object());
+  // Answers with an event stream (application/vnd.amazon.eventstream): the
+  // status and headers go out, then `start` runs, on a server thread, with the
+  // body's writer; render_event() frames what it writes.
+  void succeed_streaming(std::function<void(std::shared_ptr<server::BodyWriter>)> start);
   void fail(const Error& error);
   // The AWS error an engine error becomes (for the failed entries of a batch).
   protocol::AwsError describe(const Error& error) const;

@@ -1,6 +1,7 @@
 #include "sidecar/aws/wire.h"
 
 #include "sidecar/protocol/cbor_codec.h"
+#include "sidecar/protocol/event_stream.h"
 #include "sidecar/protocol/json_writer.h"
 #include "sidecar/protocol/query_codec.h"
 
@@ -50,6 +51,29 @@ server::HttpResponse render_output(const protocol::ServiceModel& model, const pr
   }
   if (wire.cbor) return with_request_id(200, kCborContentType, protocol::write_cbor(output, op.output), request_id);
   return with_request_id(200, json_content_type(&model), protocol::to_json_text(output), request_id);
+}
+
+server::HttpResponse render_event_stream(std::function<void(std::shared_ptr<server::BodyWriter>)> start,
+                                         const std::string& request_id) {
+  auto r = with_request_id(200, "application/vnd.amazon.eventstream", "", request_id);
+  r.stream = std::move(start);
+  return r;
+}
+
+std::string render_event(const protocol::ServiceModel& model, const Wire& wire, const std::string& event_type,
+                         const protocol::Shape* shape, const json& payload) {
+  return protocol::encode_event({{":message-type", "event"},
+                                 {":event-type", event_type},
+                                 {":content-type", wire.cbor ? kCborContentType : json_content_type(&model)}},
+                                wire.cbor ? protocol::write_cbor(payload, shape) : protocol::to_json_text(payload));
+}
+
+std::string render_event_error(const protocol::ServiceModel& model, const Wire& wire, const protocol::AwsError& error) {
+  const json payload{{"message", error.message}};
+  return protocol::encode_event({{":message-type", "exception"},
+                                 {":exception-type", error.type},
+                                 {":content-type", wire.cbor ? kCborContentType : json_content_type(&model)}},
+                                wire.cbor ? protocol::write_cbor(payload, nullptr) : protocol::to_json_text(payload));
 }
 
 server::HttpResponse render_error(const protocol::ServiceModel* model, const Wire& wire,

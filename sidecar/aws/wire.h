@@ -28,6 +28,15 @@ struct Wire {
 
 server::HttpResponse render_output(const protocol::ServiceModel& model, const protocol::Operation& op, const Wire& wire,
                                    const nlohmann::json& output, const std::string& request_id);
+// The head of an event-stream answer; `start` writes its events.
+server::HttpResponse render_event_stream(std::function<void(std::shared_ptr<server::BodyWriter>)> start,
+                                         const std::string& request_id);
+// One event of an event stream, its payload in the request's protocol (JSON or
+// CBOR, `shape` naming the blobs and timestamps for CBOR); and an exception
+// event, the error as the stream's last message.
+std::string render_event(const protocol::ServiceModel& model, const Wire& wire, const std::string& event_type,
+                         const protocol::Shape* shape, const nlohmann::json& payload);
+std::string render_event_error(const protocol::ServiceModel& model, const Wire& wire, const protocol::AwsError& error);
 // `model` is null when no service could be told apart (an unknown X-Amz-Target).
 server::HttpResponse render_error(const protocol::ServiceModel* model, const Wire& wire,
                                   const protocol::AwsError& error, const std::string& request_id);

@@ -5,7 +5,7 @@
 namespace sluice::kinesis {
 
 std::span<const aws::Action<Kinesis>> actions() {
-  static constexpr std::array<aws::Action<Kinesis>, 38> kActions = {{
+  static constexpr std::array<aws::Action<Kinesis>, 39> kActions = {{
       {"AddTagsToStream", add_tags_to_stream},
       {"CreateStream", create_stream},
       {"DecreaseStreamRetentionPeriod", decrease_stream_retention_period},
@@ -37,6 +37,7 @@ std::span<const aws::Action<Kinesis>> actions() {
       {"SplitShard", split_shard},
       {"StartStreamEncryption", start_stream_encryption},
       {"StopStreamEncryption", stop_stream_encryption},
+      {"SubscribeToShard", subscribe_to_shard},
       {"TagResource", tag_resource},
       {"UntagResource", untag_resource},
       {"UpdateAccountSettings", not_supported},

@@ -22,6 +22,7 @@ void put_record(Kinesis&, const aws::CallPtr&);
 void put_records(Kinesis&, const aws::CallPtr&);
 void get_shard_iterator(Kinesis&, const aws::CallPtr&);
 void get_records(Kinesis&, const aws::CallPtr&);
+void subscribe_to_shard(Kinesis&, const aws::CallPtr&);
 // tags.cc
 void add_tags_to_stream(Kinesis&, const aws::CallPtr&);
 void remove_tags_from_stream(Kinesis&, const aws::CallPtr&);

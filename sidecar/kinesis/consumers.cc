@@ -46,7 +46,11 @@ void deregister_stream_consumer(Kinesis& k, const aws::CallPtr& call) {
   if (!c.ok()) return call->fail(c.error());
   auto s = k.streams.find(c->stream_arn);
   if (!s) return call->fail({errc::not_found, "StreamARN", "Stream " + c->stream_arn + " not found.", std::nullopt});
-  k.streams.update(s, stream::changes::deregister_consumer(c->name), answer(call));
+  k.streams.update(s, stream::changes::deregister_consumer(c->name), [&k, call, arn = c->arn](Status<Error> st) {
+    if (!st.ok()) return call->fail(st.error());
+    k.streams.end_subscriptions(arn);
+    call->succeed();
+  });
 }
 
 void describe_stream_consumer(Kinesis& k, const aws::CallPtr& call) {

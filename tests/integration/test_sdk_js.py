@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Runs the AWS SDK for JavaScript v3 suite (tests/js/*.test.mjs: SQS and SNS, `node --test`)
+"""Runs the AWS SDK for JavaScript v3 suite (tests/js/*.test.mjs: SQS, SNS and Kinesis
+over HTTP/2 with SubscribeToShard, `node --test`)
 against a sidecar started by the Python harness, so there is one way to start the server."""
 
 import os
@@ -19,11 +20,12 @@ class JavaScriptSdkTest(harness.ServerTestCase):
     def test_node_suite(self):
         node = shutil.which("node")
         self.assertTrue(node, "node is not installed (scripts/setup.sh installs nodejs)")
-        for package in ("@aws-sdk/client-sqs", "@aws-sdk/client-sns", "sns-validator"):
+        for package in ("@aws-sdk/client-sqs", "@aws-sdk/client-sns", "@aws-sdk/client-kinesis", "sns-validator"):
             if not os.path.isdir(os.path.join(JS_DIR, "node_modules", package)):
                 self.fail("tests/js/node_modules lacks %s: run scripts/setup.sh --test (npm ci in tests/js)" % package)
         env = harness.client_env({"SLUICE_SQS_ENDPOINT": self.server.endpoint,
-                                  "SLUICE_SNS_ENDPOINT": self.server.endpoint})
+                                  "SLUICE_SNS_ENDPOINT": self.server.endpoint,
+                                  "SLUICE_KINESIS_ENDPOINT": self.server.endpoint})
         p = subprocess.run([node, "--test", "--test-reporter=spec"], cwd=JS_DIR, env=env,
                            capture_output=True, text=True, timeout=240)
         sys.stdout.write(p.stdout[-20000:])

@@ -80,6 +80,7 @@ Reply Harness::raw(server::HttpRequest request) {
   out.text = r.body;
   out.headers = r.headers;
   out.content_type = r.content_type;
+  out.stream = r.stream;
   if (r.content_type.find("json") != std::string::npos) {
     out.body = nlohmann::json::parse(r.body, nullptr, false);
     if (r.status != 200 && out.body.is_object()) {

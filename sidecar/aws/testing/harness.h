@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +34,8 @@ struct Reply {
   std::string text;     // the raw body
   std::vector<std::pair<std::string, std::string>> headers;
   std::string content_type;
+  // A streamed answer (an event stream): run it with a BodyWriter to get the body.
+  std::function<void(std::shared_ptr<server::BodyWriter>)> stream;
 
   bool ok() const { return status == 200; }
   std::string header(const std::string& name) const;
