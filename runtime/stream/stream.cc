@@ -246,7 +246,7 @@ Result<Records, Error> Stream::read(const ShardIterator& from, size_t limit) {
                   "Rate exceeded for shard " + shard_id(from.shard) + " in stream " + key_.name + ".");
     }
   }
-  auto out = collect(s, from, limit, kMaxGetBytes, now);
+  auto out = collect(s, from, limit, kMaxGetBytes, now, true);
   if (!out.ok()) return out;
   if (fidelity) {
     std::lock_guard limits(s->limits_mu);
@@ -264,11 +264,11 @@ Result<Records, Error> Stream::read(const ShardIterator& from, size_t limit) {
 Result<Records, Error> Stream::read_for_push(const ShardIterator& from, size_t limit, size_t max_bytes) {
   auto s = shard(from.shard);
   if (!s) return shard_not_found(shard_id(from.shard), key_.name);
-  return collect(s, from, limit, max_bytes, clock_.now());
+  return collect(s, from, limit, max_bytes, clock_.now(), false);
 }
 
 Result<Records, Error> Stream::collect(const std::shared_ptr<Shard>& s, const ShardIterator& from, size_t limit,
-                                       size_t max_bytes, TimeMs now) {
+                                       size_t max_bytes, TimeMs now, bool token) {
   const uint64_t visible = s->visible.load(std::memory_order_acquire);
   const uint64_t ending = s->ending.load();
   const uint64_t upto = ending ? std::min(visible, ending) : visible;  // inclusive
@@ -308,7 +308,7 @@ Result<Records, Error> Stream::collect(const std::shared_ptr<Shard>& s, const Sh
     std::lock_guard lock(mu_);
     out.children = children_of_locked(from.shard);
   } else {
-    out.next_iterator = encode_iterator({uid_, from.shard, next, now});
+    out.next_iterator = token ? encode_iterator({uid_, from.shard, next, now}) : std::string();
   }
   return out;
 }

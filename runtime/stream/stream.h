@@ -83,7 +83,7 @@ struct ChildShard {
 struct Records {
   std::vector<ReadRecord> records;
   size_t bytes = 0;
-  std::optional<std::string> next_iterator;  // nullopt at the end of a closed shard
+  std::optional<std::string> next_iterator;  // nullopt at the end of a closed shard (read_for_push: "" otherwise)
   uint64_t next_position = 0;                // the first counter not yet read
   int64_t millis_behind = 0;
   std::vector<ChildShard> children;  // at the end of a closed shard
@@ -167,8 +167,9 @@ class Stream : public std::enable_shared_from_this<Stream> {
   void install_locked(const format::StreamRecord& record);  // rebuilds shards_/open_ from the record
   std::shared_ptr<Shard> route_locked(HashKey hash) const;
   std::vector<ChildShard> children_of_locked(uint32_t index) const;
+  // `token`: also encode next_iterator (GetRecords); a push needs only next_position.
   Result<Records, Error> collect(const std::shared_ptr<Shard>& s, const ShardIterator& from, size_t limit,
-                                 size_t max_bytes, TimeMs now);
+                                 size_t max_bytes, TimeMs now, bool token);
 
   const StreamKey key_;
   const std::string arn_;
